@@ -1,0 +1,50 @@
+import { z } from 'zod';
+
+/**
+ * One typed, validated view of the environment per process. A wrong value stops the process
+ * with a message that names the variable, before anything else starts.
+ */
+export function loadConfig<S extends z.ZodRawShape>(shape: S, env: NodeJS.ProcessEnv = process.env): z.infer<z.ZodObject<S>> {
+  const parsed = z.object(shape).safeParse(env);
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.map((issue) => {
+    const name = issue.path.join('.');
+    const value = env[name];
+    return `  ${name}=${value === undefined ? '(unset)' : JSON.stringify(value)}: ${issue.message}`;
+  });
+  throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+}
+
+export class ConfigError extends Error {}
+
+/** Reusable field parsers, so every process reads the same variable the same way. */
+export const env = {
+  port: (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback),
+  int: (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback),
+  url: () => z.string().url(),
+  optionalUrl: () =>
+    z.preprocess((v) => (v === '' ? undefined : v), z.string().url().optional()),
+  bool: (fallback: boolean) =>
+    z
+      .enum(['true', 'false', '1', '0', 'yes', 'no'])
+      .default(fallback ? 'true' : 'false')
+      .transform((v) => v === 'true' || v === '1' || v === 'yes'),
+  nodeEnv: () => z.enum(['development', 'production', 'test']).default('development'),
+  logLevel: () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  secret: () => z.string().min(32, 'must be at least 32 characters'),
+  dbPrefix: () =>
+    z.string().regex(/^[a-z][a-z0-9_]*$/, 'lower-case letters, digits and _ only').default('cloudlab_'),
+};
+
+/** Variables every subgraph process reads. */
+export const subgraphEnv = {
+  PORT: env.port(0),
+  HOST: z.string().default('127.0.0.1'),
+  NODE_ENV: env.nodeEnv(),
+  LOG_LEVEL: env.logLevel(),
+  DATABASE_URL: env.url(),
+  DB_PREFIX: env.dbPrefix(),
+  DB_POOL_MAX: env.int(10, 1),
+  INTERNAL_SECRET: env.secret(),
+  SEED_ON_EMPTY: env.bool(true),
+};

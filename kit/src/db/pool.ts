@@ -1,0 +1,75 @@
+import pg from 'pg';
+import { dbStatements } from '../metrics';
+
+// numeric (money) stays a string so no amount ever passes through a float.
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => v);
+// bigint counts fit comfortably in a JS number for our volumes.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+
+export interface Queryable {
+  query<R extends pg.QueryResultRow = any>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
+}
+
+/** A pg pool that counts every statement it sends (the N+1 tests read the count from /metrics). */
+export class Db implements Queryable {
+  readonly pool: pg.Pool;
+
+  constructor(connectionString: string, max = 10) {
+    this.pool = new pg.Pool({ connectionString, max, idleTimeoutMillis: 30_000 });
+  }
+
+  query<R extends pg.QueryResultRow = any>(text: string, values?: unknown[]) {
+    dbStatements.inc();
+    return this.pool.query<R>(text, values as any[]);
+  }
+
+  /** Runs fn in one transaction; rolls back on any error. */
+  async tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    const q: Queryable = {
+      query: (text, values) => {
+        dbStatements.inc();
+        return client.query(text, values as any[]);
+      },
+    };
+    try {
+      await client.query('BEGIN');
+      const result = await fn(q);
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  close() {
+    return this.pool.end();
+  }
+}
+
+/** The URL of database `name` on the server that `serverUrl` points at. */
+export function databaseUrl(serverUrl: string, name: string): string {
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** Creates database `name` on the server if it does not exist yet (safe to race). */
+export async function ensureDatabase(serverUrl: string, name: string): Promise<void> {
+  if (!/^[a-z][a-z0-9_]*$/.test(name)) throw new Error(`unsafe database name ${name}`);
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (found.rowCount) return;
+    await client.query(`CREATE DATABASE ${name}`).catch((err: { code?: string }) => {
+      // 42P04 duplicate_database, 23505: another process created it between our check and create.
+      if (err.code !== '42P04' && err.code !== '23505') throw err;
+    });
+  } finally {
+    await client.end();
+  }
+}

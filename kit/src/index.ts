@@ -1,0 +1,14 @@
+export * from './config';
+export * from './errors';
+export * from './identity';
+export * from './loaders';
+export * from './logger';
+export * from './pagination';
+export * from './db/pool';
+export * from './db/bulk';
+export * from './demo/plan';
+export { demoId } from './demo/random';
+export type { SubgraphContext } from './server/context';
+export type { SubgraphDefinition } from './server/definition';
+export { openDatabase, seedDatabase } from './server/database';
+export { runSubgraph } from './server/run';

@@ -1,0 +1,26 @@
+import type { FastifyInstance } from 'fastify';
+import type { Db, Queryable } from '../db/pool';
+import type { DemoPlan } from '../demo/plan';
+
+/**
+ * Everything a subgraph is: the kit turns this into a running server (runSubgraph) or a seeded
+ * database (seedDatabase). Each subgraph's `src/server.ts` exports one.
+ */
+export interface SubgraphDefinition<L = unknown> {
+  /** Short domain name: `catalog`; its database is `<DB_PREFIX>catalog`. */
+  name: string;
+  /** `apollo` = @apollo/server + @apollo/subgraph (Federation 2); `mercurius` = mercurius + @mercuriusjs/federation (Federation 1). */
+  engine: 'apollo' | 'mercurius';
+  typeDefs: string;
+  resolvers: Record<string, any>;
+  /** Folder of versioned `NNN_name.sql` files. */
+  migrations: string;
+  /** Per-request DataLoaders. */
+  loaders: (db: Db) => L;
+  /** Loads this subgraph's share of the demo marketplace. */
+  seed: (q: Queryable, plan: DemoPlan) => Promise<void>;
+  /** Tables `pnpm seed` empties before loading again. */
+  seedTables: string[];
+  /** Extra HTTP routes (accounts serves its JWKS). */
+  routes?: (app: FastifyInstance, deps: { db: Db }) => void | Promise<void>;
+}

@@ -1,0 +1,63 @@
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
+import { mercuriusFederationPlugin } from '@mercuriusjs/federation';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { GraphQLError, parse, type GraphQLFormattedError } from 'graphql';
+import type { SubgraphContext } from './context';
+import type { SubgraphDefinition } from './definition';
+
+type ContextFn = (req: FastifyRequest) => Promise<SubgraphContext<any>>;
+
+/**
+ * Errors the client may see as they are; anything else is an internal error whose message is
+ * hidden outside development (it is logged in full).
+ */
+function maskError(formatted: GraphQLFormattedError, production: boolean): GraphQLFormattedError {
+  const code = formatted.extensions?.code;
+  if (code && code !== 'INTERNAL_SERVER_ERROR') return formatted;
+  if (!production) return formatted;
+  return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+}
+
+export async function mountApollo(app: FastifyInstance, def: SubgraphDefinition<any>, context: ContextFn, production: boolean) {
+  const apollo = new ApolloServer<SubgraphContext<any>>({
+    schema: buildSubgraphSchema({ typeDefs: parse(def.typeDefs), resolvers: def.resolvers }),
+    // Inline (ftv1) traces are for Apollo Studio, which we do not use; they cost CPU per field.
+    plugins: [fastifyApolloDrainPlugin(app), ApolloServerPluginInlineTraceDisabled()],
+    includeStacktraceInErrorResponses: false,
+    introspection: true,
+    formatError: (formatted, error) => {
+      if (!formatted.extensions?.code || formatted.extensions.code === 'INTERNAL_SERVER_ERROR') {
+        app.log.error({ err: error }, 'resolver failed');
+      }
+      return maskError(formatted, production);
+    },
+  });
+  await apollo.start();
+  await app.register(fastifyApollo(apollo), { context });
+}
+
+export async function mountMercurius(app: FastifyInstance, def: SubgraphDefinition<any>, context: ContextFn, production: boolean) {
+  await app.register(mercuriusFederationPlugin, {
+    schema: def.typeDefs,
+    resolvers: def.resolvers,
+    graphiql: false,
+    path: '/graphql',
+    context: (req: FastifyRequest) => context(req),
+    errorFormatter: (execution: { errors?: readonly GraphQLError[]; data?: unknown }, ctx: unknown) => {
+      const errors = (execution.errors ?? []).map((err) => {
+        const original = (err.originalError ?? err) as GraphQLError;
+        const code = original.extensions?.code ?? err.extensions?.code;
+        if (!code) app.log.error({ err: original }, 'resolver failed');
+        return maskError(
+          { message: err.message, path: err.path, locations: err.locations, extensions: { ...err.extensions, ...original.extensions, code: code ?? 'INTERNAL_SERVER_ERROR' } },
+          production,
+        );
+      });
+      void ctx;
+      return { statusCode: 200, response: { data: execution.data ?? null, errors } };
+    },
+  } as any);
+}

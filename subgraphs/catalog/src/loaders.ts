@@ -1,0 +1,10 @@
+import { oneByKey, isUuid, type Db } from '@cloudlab/kit';
+import * as store from './store';
+
+export function createLoaders(db: Db) {
+  return {
+    product: oneByKey((ids: readonly string[]) => store.productsByIds(db, ids.filter(isUuid)), (r) => r.id),
+    category: oneByKey((ids: readonly string[]) => store.categoriesByIds(db, ids.filter(isUuid)), (r) => r.id),
+  };
+}
+export type Loaders = ReturnType<typeof createLoaders>;

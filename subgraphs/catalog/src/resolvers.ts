@@ -1,0 +1,42 @@
+import { decodeCursor, pageSize, toConnection, type SubgraphContext } from '@cloudlab/kit';
+import type { Loaders } from './loaders';
+import * as store from './store';
+import type { CategoryRow, ProductRow } from './store';
+
+type Ctx = SubgraphContext<Loaders>;
+interface PageArgs {
+  first?: number | null;
+  after?: string | null;
+}
+
+async function productPage(ctx: Ctx, args: PageArgs, categoryId: string | null) {
+  const first = pageSize(args.first);
+  const after = decodeCursor(args.after, 2) as [string, string] | null;
+  const rows = await store.listProducts(ctx.db, { limit: first + 1, after, categoryId });
+  for (const row of rows) ctx.loaders.product.prime(row.id, row);
+  return {
+    ...toConnection(rows, first, (r) => [r.created_at.toISOString(), r.id]),
+    // Counted only when the client asks for totalCount.
+    totalCount: () => store.countProducts(ctx.db, categoryId),
+  };
+}
+
+export const resolvers = {
+  Query: {
+    products: (_: unknown, args: PageArgs & { categoryId?: string | null }, ctx: Ctx) =>
+      productPage(ctx, args, args.categoryId ?? null),
+    product: (_: unknown, { id }: { id: string }, ctx: Ctx) => ctx.loaders.product.load(id),
+    categories: (_: unknown, __: unknown, ctx: Ctx) => store.allCategories(ctx.db),
+  },
+  Product: {
+    __resolveReference: (ref: { id: string }, ctx: Ctx) => ctx.loaders.product.load(ref.id),
+    price: (p: ProductRow) => ({ amount: p.price, currency: p.currency }),
+    category: (p: ProductRow, _: unknown, ctx: Ctx) => ctx.loaders.category.load(p.category_id),
+    vendor: (p: ProductRow) => ({ __typename: 'Vendor', id: p.vendor_id }),
+    createdAt: (p: ProductRow) => p.created_at.toISOString(),
+  },
+  Category: {
+    __resolveReference: (ref: { id: string }, ctx: Ctx) => ctx.loaders.category.load(ref.id),
+    products: (c: CategoryRow, args: PageArgs, ctx: Ctx) => productPage(ctx, args, c.id),
+  },
+};

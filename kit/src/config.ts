@@ -48,3 +48,10 @@ export const subgraphEnv = {
   INTERNAL_SECRET: env.secret(),
   SEED_ON_EMPTY: env.bool(true),
 };
+
+/** Token rules shared by accounts (which signs user tokens) and the gateway (which verifies them). */
+export const jwtEnv = {
+  JWT_ISSUER: z.string().min(1).default('cloudlab-accounts'),
+  JWT_AUDIENCE: z.string().min(1).default('cloudlab'),
+  JWT_TTL_SECONDS: env.int(3600, 60),
+};

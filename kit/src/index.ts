@@ -12,3 +12,6 @@ export type { SubgraphContext } from './server/context';
 export type { SubgraphDefinition } from './server/definition';
 export { openDatabase, seedDatabase } from './server/database';
 export { runSubgraph } from './server/run';
+export { registry } from './metrics';
+export { stopTelemetry } from './telemetry';
+export * from './topology';

@@ -1,5 +1,8 @@
 import DataLoader from 'dataloader';
 
+/** Keys compare case-insensitively: they are UUIDs, which Postgres returns in lower case. */
+const keyText = (k: unknown) => String(k).toLowerCase();
+
 /**
  * A per-request DataLoader for "one row (or null) per key": `fetch` gets all keys collected in
  * one tick and returns rows in any order; `keyOf` says which key a row belongs to.
@@ -8,10 +11,10 @@ export function oneByKey<K, R>(fetch: (keys: readonly K[]) => Promise<R[]>, keyO
   return new DataLoader<K, R | null, string>(
     async (keys) => {
       const byKey = new Map<string, R>();
-      for (const row of await fetch(keys)) byKey.set(String(keyOf(row)), row);
-      return keys.map((k) => byKey.get(String(k)) ?? null);
+      for (const row of await fetch(keys)) byKey.set(keyText(keyOf(row)), row);
+      return keys.map((k) => byKey.get(keyText(k)) ?? null);
     },
-    { cacheKeyFn: (k) => String(k) },
+    { cacheKeyFn: keyText },
   );
 }
 
@@ -21,20 +24,21 @@ export function manyByKey<K, R>(fetch: (keys: readonly K[]) => Promise<R[]>, key
     async (keys) => {
       const byKey = new Map<string, R[]>();
       for (const row of await fetch(keys)) {
-        const k = String(keyOf(row));
+        const k = keyText(keyOf(row));
         const list = byKey.get(k);
         if (list) list.push(row);
         else byKey.set(k, [row]);
       }
-      return keys.map((k) => byKey.get(String(k)) ?? []);
+      return keys.map((k) => byKey.get(keyText(k)) ?? []);
     },
-    { cacheKeyFn: (k) => String(k) },
+    { cacheKeyFn: keyText },
   );
 }
 
 /**
  * For keys with arguments (e.g. `reviews(first: 5)` per product): batches per distinct argument
- * set, so products asking for the same page size share one statement.
+ * set, so products asking for the same page size share one statement. `fetch` must answer every
+ * key (an empty page, say); a key it leaves out fails that one load with an error.
  */
 export function groupedByArgs<K, A, R>(fetch: (keys: readonly K[], args: A) => Promise<Map<string, R>>) {
   return new DataLoader<{ key: K; args: A }, R, string>(
@@ -50,14 +54,14 @@ export function groupedByArgs<K, A, R>(fetch: (keys: readonly K[], args: A) => P
       await Promise.all(
         [...groups.entries()].map(async ([argId, g]) => {
           const got = await fetch(g.keys, g.args);
-          for (const [k, v] of got) results.set(`${argId}|${k}`, v);
+          for (const [k, v] of got) results.set(`${argId}|${keyText(k)}`, v);
         }),
       );
       return items.map(({ key, args }) => {
-        const found = results.get(`${JSON.stringify(args)}|${String(key)}`);
+        const found = results.get(`${JSON.stringify(args)}|${keyText(key)}`);
         return found === undefined ? new Error(`no result for ${String(key)}`) : found;
       });
     },
-    { cacheKeyFn: ({ key, args }) => `${JSON.stringify(args)}|${String(key)}` },
+    { cacheKeyFn: ({ key, args }) => `${JSON.stringify(args)}|${keyText(key)}` },
   );
 }

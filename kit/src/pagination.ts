@@ -48,3 +48,13 @@ export function toConnection<T>(rows: T[], first: number, cursorOf: (row: T) => 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Ids are UUIDs; anything else cannot name a row, so lookups answer "not found" without asking SQL. */
 export const isUuid = (id: unknown): id is string => typeof id === 'string' && UUID.test(id);
+
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/** A (createdAt, id) keyset cursor, checked field by field so a forged one never reaches SQL. */
+export function decodeKeysetCursor(cursor: string | null | undefined): [string, string] | null {
+  const parts = decodeCursor(cursor, 2);
+  if (!parts) return null;
+  if (typeof parts[0] === 'string' && ISO_INSTANT.test(parts[0]) && isUuid(parts[1])) return [parts[0], parts[1]];
+  throw badInput('after is not a cursor this API issued', 'after');
+}

@@ -77,9 +77,14 @@ fetch_deps() {
   rm -rf "$LIB.tmp"
   local repo_opt=()
   [[ -n "${KAFKA_M2_REPO:-}" ]] && repo_opt=("-Dmaven.repo.local=$KAFKA_M2_REPO")
-  mvn -q -B ${repo_opt[@]+"${repo_opt[@]}"} -f "$DIR/pom.xml" \
+  # -q prints only errors; its output goes to a log because Debian's mvn emits stray ANSI codes even with -B.
+  mkdir -p "$LOG_DIR"
+  if ! mvn -q -B ${repo_opt[@]+"${repo_opt[@]}"} -f "$DIR/pom.xml" \
     dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$LIB.tmp" \
-    || die "maven dependency fetch failed"
+    >"$LOG_DIR/maven.log" 2>&1; then
+    tail -n 40 "$LOG_DIR/maven.log" >&2
+    die "maven dependency fetch failed (full output: $LOG_DIR/maven.log)"
+  fi
   rm -rf "$LIB"
   mv "$LIB.tmp" "$LIB"
   # Absolute, ':'-joined classpath; written last so its presence means the fetch completed.

@@ -58,7 +58,8 @@ export function demoPlan(sizes: SeedSizes) {
       const categoryIndex = r.int(0, W.CATEGORIES.length - 1);
       const cat = W.CATEGORIES[categoryIndex]!;
       const noun = r.pick(cat.nouns);
-      const name = `${r.pick(W.ADJECTIVES)} ${r.pick(W.MATERIALS)} ${noun}`;
+      const material = r.pick(W.MATERIALS);
+      const name = cat.crafted ? `${r.pick(W.ADJECTIVES)} ${material} ${noun}` : `${r.pick(W.ADJECTIVES)} ${noun}`;
       const [lo, hi] = cat.price;
       const cents = Math.round((lo + r.next() * (hi - lo)) * 100);
       const price = (Math.floor(cents / 100) + 0.99).toFixed(2); // shop prices end in .99
@@ -66,7 +67,7 @@ export function demoPlan(sizes: SeedSizes) {
         id: demoId('product', i),
         sku: `CL-${String(i + 1).padStart(6, '0')}`,
         name,
-        description: `${name}: a ${noun.toLowerCase()} from our ${cat.name.toLowerCase()} range, made to last.`,
+        description: `${name}, from our ${cat.name.toLowerCase()} range. Sold by a Cloud Lab vendor and made to last.`,
         price,
         currency: 'EUR',
         categoryId: demoId('category', categoryIndex),

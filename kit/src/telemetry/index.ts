@@ -4,14 +4,15 @@ import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
+import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 
 let sdk: NodeSDK | undefined;
 
 /**
- * Starts OpenTelemetry tracing for this process: HTTP in and out (W3C traceparent carries the
- * trace gateway → subgraph), pg (one span per SQL statement) and pino (trace_id in log lines).
+ * Starts OpenTelemetry tracing for this process: HTTP in and out, fetch (W3C traceparent carries
+ * the trace gateway → subgraph), pg (one span per SQL statement) and pino (trace_id in log lines).
  * Spans are exported over OTLP/HTTP only when OTEL_EXPORTER_OTLP_ENDPOINT is set; sampling
  * follows the standard OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG variables, and
  * OTEL_SDK_DISABLED=true turns it all off.
@@ -26,6 +27,8 @@ export function startTelemetry(serviceName: string): void {
       new HttpInstrumentation({
         ignoreIncomingRequestHook: (req) => req.url === '/healthz' || req.url === '/metrics',
       }),
+      // Node's fetch (the gateway → subgraph calls) runs on undici, not on the http module.
+      new UndiciInstrumentation(),
       new PgInstrumentation({ requireParentSpan: true }),
       new PinoInstrumentation(),
     ],

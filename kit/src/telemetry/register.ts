@@ -4,4 +4,7 @@
  */
 import { startTelemetry } from './index';
 
+// Apollo's packages report anonymous usage unless told not to; nothing of ours phones home.
+process.env.APOLLO_TELEMETRY_DISABLED ??= '1';
+
 startTelemetry(process.env.OTEL_SERVICE_NAME ?? 'cloudlab');

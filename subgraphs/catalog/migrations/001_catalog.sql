@@ -13,7 +13,8 @@ CREATE TABLE products (
   currency char(3) NOT NULL,
   category_id uuid NOT NULL REFERENCES categories (id),
   vendor_id uuid NOT NULL,
-  created_at timestamptz NOT NULL DEFAULT now()
+  -- Millisecond precision: cursors carry JavaScript timestamps, which have no microseconds.
+  created_at timestamptz NOT NULL DEFAULT date_trunc('milliseconds', now())
 );
 
 -- Keyset pagination, newest first: the storefront and the per-category listing.

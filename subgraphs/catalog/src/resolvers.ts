@@ -1,4 +1,4 @@
-import { decodeCursor, pageSize, toConnection, type SubgraphContext } from '@cloudlab/kit';
+import { decodeKeysetCursor, pageSize, toConnection, type SubgraphContext } from '@cloudlab/kit';
 import type { Loaders } from './loaders';
 import * as store from './store';
 import type { CategoryRow, ProductRow } from './store';
@@ -11,7 +11,7 @@ interface PageArgs {
 
 async function productPage(ctx: Ctx, args: PageArgs, categoryId: string | null) {
   const first = pageSize(args.first);
-  const after = decodeCursor(args.after, 2) as [string, string] | null;
+  const after = decodeKeysetCursor(args.after);
   const rows = await store.listProducts(ctx.db, { limit: first + 1, after, categoryId });
   for (const row of rows) ctx.loaders.product.prime(row.id, row);
   return {

@@ -1,0 +1,98 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HeaderMap, type ApolloServer } from '@apollo/server';
+import { registry, type Logger } from '@cloudlab/kit';
+import type { GatewayContext } from './context';
+import type { Readiness } from './readiness';
+
+interface Deps {
+  apollo: ApolloServer<GatewayContext>;
+  context: (req: IncomingMessage) => Promise<GatewayContext>;
+  readiness: () => Promise<Readiness>;
+  bodyLimit: number;
+  log: Logger;
+}
+
+/** The gateway's HTTP surface: /graphql (GET and POST), /healthz, /readyz, /metrics. */
+export function httpHandler(deps: Deps) {
+  return async (req: IncomingMessage, res: ServerResponse) => {
+    try {
+      const url = new URL(req.url ?? '/', 'http://gateway');
+      switch (url.pathname) {
+        case '/healthz':
+          return sendJson(res, 200, { status: 'ok' });
+        case '/readyz': {
+          const readiness = await deps.readiness();
+          return sendJson(res, readiness.status === 'ready' ? 200 : 503, readiness);
+        }
+        case '/metrics':
+          res.writeHead(200, { 'content-type': registry.contentType });
+          return res.end(await registry.metrics());
+        case '/graphql':
+          return await graphql(req, res, url, deps);
+        default:
+          return sendJson(res, 404, { errors: [{ message: 'Not found: GraphQL is at /graphql', extensions: { code: 'NOT_FOUND' } }] });
+      }
+    } catch (err) {
+      deps.log.error({ err }, 'request failed');
+      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      else res.destroy();
+    }
+  };
+}
+
+async function graphql(req: IncomingMessage, res: ServerResponse, url: URL, deps: Deps) {
+  const headers = new HeaderMap();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  }
+  let body: unknown;
+  if (req.method === 'POST') {
+    const raw = await readBody(req, deps.bodyLimit);
+    if (raw === null) return badRequest(res, 413, 'PAYLOAD_TOO_LARGE', `Request body is larger than ${deps.bodyLimit} bytes`);
+    const type = headers.get('content-type') ?? '';
+    if (type.startsWith('application/json') || type.startsWith('application/graphql-response+json')) {
+      try {
+        body = raw.length ? JSON.parse(raw.toString('utf8')) : undefined;
+      } catch {
+        return badRequest(res, 400, 'BAD_REQUEST', 'Malformed JSON in request body');
+      }
+    } else {
+      body = raw.toString('utf8');
+    }
+  }
+  const result = await deps.apollo.executeHTTPGraphQLRequest({
+    httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+    context: () => deps.context(req),
+  });
+  for (const [name, value] of result.headers) res.setHeader(name, value);
+  res.statusCode = result.status ?? 200;
+  if (result.body.kind === 'complete') return res.end(result.body.string);
+  for await (const chunk of result.body.asyncIterator) res.write(chunk);
+  res.end();
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        resolve(null);
+        req.removeAllListeners('data');
+        req.resume();
+      } else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function badRequest(res: ServerResponse, status: number, code: string, message: string) {
+  sendJson(res, status, { errors: [{ message, extensions: { code } }] });
+}
+
+function sendJson(res: ServerResponse, status: number, payload: unknown) {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+  res.end(JSON.stringify(payload));
+}

@@ -1,0 +1,41 @@
+import { createRemoteJWKSet, errors, jwtVerify } from 'jose';
+import { GraphQLError } from 'graphql';
+import type { Role, Viewer } from '@cloudlab/kit';
+
+export type TokenVerifier = (authorization: string | undefined) => Promise<Viewer | null>;
+
+/** Algorithms a user token may use; `none` and HMAC (which a public key could forge) are refused. */
+const ALGORITHMS = ['ES256', 'ES384', 'RS256', 'PS256', 'EdDSA'];
+
+const unauthenticated = (message: string) =>
+  new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+
+/**
+ * Verifies `Authorization: Bearer <jwt>` against the accounts JWKS: signature, exp, iss, aud.
+ * No header → anonymous (null); a header that does not verify → 401 UNAUTHENTICATED, never
+ * silently anonymous, so a client learns that its token is bad.
+ */
+export function jwtVerifier(opts: { jwksUrl: string | undefined; issuer: string; audience: string }): TokenVerifier {
+  const jwks = opts.jwksUrl ? createRemoteJWKSet(new URL(opts.jwksUrl), { cacheMaxAge: 10 * 60_000 }) : undefined;
+  return async (authorization) => {
+    if (!authorization) return null;
+    const [scheme, token] = authorization.split(' ');
+    if (scheme?.toLowerCase() !== 'bearer' || !token) throw unauthenticated('Authorization must be "Bearer <token>"');
+    if (!jwks) throw unauthenticated('This gateway accepts no tokens (JWT_JWKS_URL is not set)');
+    try {
+      const { payload } = await jwtVerify(token, jwks, {
+        issuer: opts.issuer,
+        audience: opts.audience,
+        algorithms: ALGORITHMS,
+      });
+      const role = payload.role as Role;
+      if (!payload.sub || !['CUSTOMER', 'VENDOR', 'ADMIN'].includes(role)) throw unauthenticated('Token has no valid subject or role');
+      return { userId: payload.sub, role, vendorId: typeof payload.vendorId === 'string' ? payload.vendorId : null };
+    } catch (err) {
+      if (err instanceof GraphQLError) throw err;
+      if (err instanceof errors.JWTExpired) throw unauthenticated('Token expired');
+      if (err instanceof errors.JOSEError && !(err instanceof errors.JWKSTimeout)) throw unauthenticated('Invalid token');
+      throw err; // JWKS unreachable: an internal error, not the client's fault
+    }
+  };
+}

@@ -1,0 +1,39 @@
+/**
+ * /readyz: the supergraph is loaded and every subgraph answers `{ __typename }` in time.
+ * Results are cached briefly so a busy load balancer does not fan out a probe per check.
+ */
+export function readinessProbe(opts: { urls: () => Map<string, string>; loaded: () => boolean; timeoutMs: number }) {
+  let cached: { at: number; result: Promise<Readiness> } | undefined;
+  return () => {
+    if (!cached || Date.now() - cached.at > 1000) cached = { at: Date.now(), result: probe() };
+    return cached.result;
+  };
+
+  async function probe(): Promise<Readiness> {
+    const subgraphs: Record<string, string> = {};
+    await Promise.all(
+      [...opts.urls()].map(async ([name, url]) => {
+        try {
+          const res = await fetch(url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: '{"query":"{ __typename }"}',
+            signal: AbortSignal.timeout(opts.timeoutMs),
+          });
+          subgraphs[name] = res.ok ? 'up' : `down: HTTP ${res.status}`;
+        } catch (err) {
+          const e = err as Error & { cause?: Error };
+          subgraphs[name] = `down: ${e.name === 'TimeoutError' ? `no answer within ${opts.timeoutMs} ms` : (e.cause?.message ?? e.message)}`;
+        }
+      }),
+    );
+    const ready = opts.loaded() && Object.values(subgraphs).every((s) => s === 'up');
+    return { status: ready ? 'ready' : 'not ready', supergraph: opts.loaded() ? 'loaded' : 'not loaded', subgraphs };
+  }
+}
+
+export interface Readiness {
+  status: 'ready' | 'not ready';
+  supergraph: 'loaded' | 'not loaded';
+  subgraphs: Record<string, string>;
+}

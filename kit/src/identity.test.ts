@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { SignJWT } from 'jose';
+import { signIdentity, verifyIdentity } from './identity';
+
+const secret = 'a'.repeat(32);
+const viewer = { userId: 'u1', role: 'VENDOR' as const, vendorId: 'v1' };
+
+describe('gateway → subgraph identity', () => {
+  it('round-trips the viewer the gateway signed', async () => {
+    expect(await verifyIdentity(await signIdentity(viewer, secret), secret)).toEqual(viewer);
+  });
+
+  it('treats a header signed with another secret, or no header, as anonymous', async () => {
+    expect(await verifyIdentity(await signIdentity(viewer, 'b'.repeat(32)), secret)).toBeNull();
+    expect(await verifyIdentity(undefined, secret)).toBeNull();
+    expect(await verifyIdentity('{"userId":"u1","role":"ADMIN"}', secret)).toBeNull();
+  });
+
+  it('refuses an expired identity and alg none', async () => {
+    const expired = await new SignJWT({ role: 'ADMIN' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('u1')
+      .setIssuer('cloudlab-gateway')
+      .setAudience('cloudlab-subgraphs')
+      .setExpirationTime(Math.floor(Date.now() / 1000) - 10)
+      .sign(new TextEncoder().encode(secret));
+    expect(await verifyIdentity(expired, secret)).toBeNull();
+    const none = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from('{"sub":"u1","role":"ADMIN","iss":"cloudlab-gateway","aud":"cloudlab-subgraphs"}').toString('base64url')}.`;
+    expect(await verifyIdentity(none, secret)).toBeNull();
+  });
+});

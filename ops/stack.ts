@@ -1,0 +1,143 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { SUBGRAPHS, defaultSubgraphUrl } from '@cloudlab/kit/topology';
+import { startEmbeddedPostgres } from './embedded-postgres';
+
+export const ROOT = path.join(__dirname, '..');
+
+export interface StackOptions {
+  /** A Postgres server; unset → an embedded one in `dataDir`. */
+  databaseUrl?: string;
+  dataDir: string;
+  embeddedPgPort: number;
+  dbPrefix: string;
+  gatewayPort: number;
+  subgraphPorts: Record<string, number>;
+  /** Extra environment for every process (seed sizes, log level, OTel…). */
+  env?: NodeJS.ProcessEnv;
+  /** Where the processes' output goes, line by line, prefixed with the process name. */
+  output?: (name: string, line: string) => void;
+}
+
+export interface Stack {
+  gatewayUrl: string;
+  subgraphUrls: Record<string, string>;
+  databaseUrl: string;
+  processes: Map<string, ChildProcess>;
+  /** Starts a subgraph again (after `stopProcess`). */
+  startSubgraph(name: string): Promise<void>;
+  stopProcess(name: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the whole supergraph as separate processes — Postgres (embedded unless given), each
+ * subgraph, then the gateway — the way it runs in production: one process per service.
+ * Used by `pnpm start`, `pnpm bench` and the end-to-end tests alike.
+ */
+export async function startStack(opts: StackOptions): Promise<Stack> {
+  const output = opts.output ?? ((name, line) => process.stdout.write(`[${name}] ${line}\n`));
+  const embedded = opts.databaseUrl
+    ? undefined
+    : await startEmbeddedPostgres({
+        dir: path.join(opts.dataDir, 'postgres'),
+        port: opts.embeddedPgPort,
+        // initdb and the server are chatty; only trouble is worth a line.
+        log: (line) => /ERROR|FATAL|PANIC/.test(line) && output('postgres', line),
+      });
+  const databaseUrl = opts.databaseUrl ?? embedded!.url;
+  const common: NodeJS.ProcessEnv = {
+    ...process.env,
+    APOLLO_TELEMETRY_DISABLED: '1',
+    INTERNAL_SECRET: process.env.INTERNAL_SECRET ?? randomBytes(32).toString('hex'),
+    ...opts.env,
+  };
+  const processes = new Map<string, ChildProcess>();
+  const subgraphUrls = Object.fromEntries(
+    SUBGRAPHS.map(({ name }) => [name, defaultSubgraphUrl(opts.subgraphPorts[name]!)]),
+  );
+
+  const startSubgraph = async (name: string) => {
+    const child = launch(name, path.join(ROOT, 'subgraphs', name, 'src', 'server.ts'), {
+      ...common,
+      PORT: String(opts.subgraphPorts[name]),
+      DATABASE_URL: databaseUrl,
+      DB_PREFIX: opts.dbPrefix,
+      OTEL_SERVICE_NAME: name,
+    }, output);
+    processes.set(name, child);
+    await waitUntilUp(`http://127.0.0.1:${opts.subgraphPorts[name]}/healthz`, child, name);
+  };
+
+  const stopProcess = async (name: string) => {
+    const child = processes.get(name);
+    processes.delete(name);
+    if (child && child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    }
+  };
+
+  const stop = async () => {
+    await stopProcess('gateway');
+    await Promise.all(SUBGRAPHS.map(({ name }) => stopProcess(name)));
+    await embedded?.stop();
+  };
+
+  try {
+    await Promise.all(SUBGRAPHS.map(({ name }) => startSubgraph(name)));
+    const gateway = launch('gateway', path.join(ROOT, 'gateway', 'src', 'main.ts'), {
+      ...common,
+      PORT: String(opts.gatewayPort),
+      OTEL_SERVICE_NAME: 'gateway',
+      ...Object.fromEntries(Object.entries(subgraphUrls).map(([name, url]) => [`SUBGRAPH_${name.toUpperCase()}_URL`, url])),
+    }, output);
+    processes.set('gateway', gateway);
+    await waitUntilUp(`http://127.0.0.1:${opts.gatewayPort}/healthz`, gateway, 'gateway');
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+
+  return {
+    gatewayUrl: `http://127.0.0.1:${opts.gatewayPort}/graphql`,
+    subgraphUrls,
+    databaseUrl,
+    processes,
+    startSubgraph,
+    stopProcess,
+    stop,
+  };
+}
+
+function launch(name: string, entry: string, env: NodeJS.ProcessEnv, output: (name: string, line: string) => void) {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  for (const stream of [child.stdout, child.stderr]) {
+    let buffered = '';
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk: string) => {
+      const lines = (buffered + chunk).split('\n');
+      buffered = lines.pop()!;
+      for (const line of lines) output(name, line);
+    });
+  }
+  return child;
+}
+
+async function waitUntilUp(url: string, child: ChildProcess, name: string, timeoutMs = 120_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode} while starting`);
+    try {
+      if ((await fetch(url, { signal: AbortSignal.timeout(1000) })).ok) return;
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${name} did not come up at ${url} within ${timeoutMs} ms`);
+}

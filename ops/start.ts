@@ -1,0 +1,58 @@
+import { ConfigError } from '@cloudlab/kit';
+import { SUBGRAPHS } from '@cloudlab/kit/topology';
+import { startConfig } from './config';
+import { startStack } from './stack';
+
+/** `pnpm start`: the whole supergraph, one process per service, stopped together on Ctrl-C. */
+async function main() {
+  const started = Date.now();
+  let config;
+  try {
+    config = startConfig();
+  } catch (err) {
+    console.error(`start: ${(err as Error).message}`);
+    process.exit(err instanceof ConfigError ? 2 : 1);
+  }
+  console.log(config.DATABASE_URL ? 'Using PostgreSQL at DATABASE_URL' : `Starting embedded PostgreSQL in ${config.DATA_DIR}/postgres`);
+  const stack = await startStack({
+    databaseUrl: config.DATABASE_URL,
+    dataDir: config.DATA_DIR,
+    embeddedPgPort: config.EMBEDDED_PG_PORT,
+    dbPrefix: config.DB_PREFIX,
+    gatewayPort: config.PORT,
+    subgraphPorts: config.subgraphPorts,
+  });
+
+  const rows = [
+    ['gateway', stack.gatewayUrl, 'GraphQL (HTTP), Sandbox in the browser; /healthz /readyz /metrics'],
+    ...SUBGRAPHS.map(({ name }) => [name, stack.subgraphUrls[name]!, `database ${config.DB_PREFIX}${name}`]),
+    ['postgres', config.DATABASE_URL ? 'DATABASE_URL' : `embedded on 127.0.0.1:${config.EMBEDDED_PG_PORT}`, ''],
+  ];
+  console.log(`\nCloud Lab is up in ${((Date.now() - started) / 1000).toFixed(1)} s:`);
+  for (const [name, url, note] of rows) console.log(`  ${name!.padEnd(10)} ${url!.padEnd(36)} ${note}`);
+  console.log('\nDemo logins (password cloudlab-demo): customer@cloudlab.dev, vendor@cloudlab.dev, admin@cloudlab.dev');
+  console.log('Ctrl-C stops everything.\n');
+
+  let stopping = false;
+  const shutdown = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nstopping…');
+    await stack.stop();
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+  for (const [name, child] of stack.processes) {
+    child.once('exit', (code, signal) => {
+      if (stopping) return;
+      console.error(`${name} exited (${signal ?? code}); stopping the rest`);
+      void shutdown(1);
+    });
+  }
+}
+
+main().catch((err) => {
+  console.error(`start failed: ${(err as Error).stack ?? err}`);
+  process.exit(1);
+});

@@ -1,0 +1,43 @@
+import { requireViewer, unauthenticated, type SubgraphContext } from '@cloudlab/kit';
+import { config } from './config';
+import type { Loaders } from './loaders';
+import { verifyPassword } from './passwords';
+import * as store from './store';
+import type { UserRow } from './store';
+import { signAccessToken } from './tokens';
+
+type Ctx = SubgraphContext<Loaders>;
+
+export const resolvers = {
+  Query: {
+    me: (_: unknown, __: unknown, ctx: Ctx) => ctx.loaders.user.load(requireViewer(ctx.viewer).userId),
+    vendors: (_: unknown, __: unknown, ctx: Ctx) => store.allVendors(ctx.db),
+    vendor: (_: unknown, { id }: { id: string }, ctx: Ctx) => ctx.loaders.vendor.load(id),
+  },
+  Mutation: {
+    login: async (_: unknown, args: { email: string; password: string }, ctx: Ctx) => {
+      const user = await store.userByEmail(ctx.db, args.email.trim());
+      // One message for unknown email and wrong password: no account enumeration.
+      if (!(await verifyPassword(args.password, user?.password_hash ?? null)) || !user) {
+        throw unauthenticated('Invalid email or password');
+      }
+      const [key] = await store.signingKeys(ctx.db);
+      const accessToken = await signAccessToken(key!, user, {
+        issuer: config.JWT_ISSUER,
+        audience: config.JWT_AUDIENCE,
+        ttlSeconds: config.JWT_TTL_SECONDS,
+      });
+      ctx.loaders.user.prime(user.id, user);
+      return { accessToken, expiresIn: config.JWT_TTL_SECONDS, user };
+    },
+  },
+  User: {
+    __resolveReference: (ref: { id: string }, ctx: Ctx) => ctx.loaders.user.load(ref.id),
+    email: (u: UserRow, _: unknown, ctx: Ctx) =>
+      ctx.viewer && (ctx.viewer.userId === u.id || ctx.viewer.role === 'ADMIN') ? u.email : null,
+    vendor: (u: UserRow, _: unknown, ctx: Ctx) => (u.vendor_id ? ctx.loaders.vendor.load(u.vendor_id) : null),
+  },
+  Vendor: {
+    __resolveReference: (ref: { id: string }, ctx: Ctx) => ctx.loaders.vendor.load(ref.id),
+  },
+};

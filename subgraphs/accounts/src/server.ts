@@ -1,0 +1,29 @@
+import '@cloudlab/kit/telemetry/register';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { runSubgraph, type SubgraphDefinition } from '@cloudlab/kit';
+import { createLoaders, type Loaders } from './loaders';
+import { resolvers } from './resolvers';
+import { seed } from './seed';
+import { signingKeys } from './store';
+
+/** Accounts: users, vendors (tenants), roles, credentials, token signing. Apollo Server + @apollo/subgraph. */
+export const definition: SubgraphDefinition<Loaders> = {
+  name: 'accounts',
+  engine: 'apollo',
+  typeDefs: readFileSync(path.join(__dirname, 'schema.graphql'), 'utf8'),
+  resolvers,
+  migrations: path.join(__dirname, '..', 'migrations'),
+  loaders: createLoaders,
+  seed,
+  seedTables: ['users', 'vendors'],
+  routes: async (app, { db }) => {
+    await signingKeys(db); // create the first key at start, not on the first login
+    app.get('/.well-known/jwks.json', async (_req, reply) => {
+      const keys = await signingKeys(db);
+      return reply.header('cache-control', 'public, max-age=300').send({ keys: keys.map((k) => k.publicJwk) });
+    });
+  },
+};
+
+if (require.main === module) void runSubgraph(definition);

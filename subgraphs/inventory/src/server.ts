@@ -1,0 +1,21 @@
+import '@cloudlab/kit/telemetry/register';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { runSubgraph, type SubgraphDefinition } from '@cloudlab/kit';
+import { createLoaders, type Loaders } from './loaders';
+import { resolvers } from './resolvers';
+import { seed } from './seed';
+
+/** Inventory: warehouses and stock levels. Apollo Server + @apollo/subgraph (Federation 2). */
+export const definition: SubgraphDefinition<Loaders> = {
+  name: 'inventory',
+  engine: 'apollo',
+  typeDefs: readFileSync(path.join(__dirname, 'schema.graphql'), 'utf8'),
+  resolvers,
+  migrations: path.join(__dirname, '..', 'migrations'),
+  loaders: createLoaders,
+  seed,
+  seedTables: ['stock', 'warehouses'],
+};
+
+if (require.main === module) void runSubgraph(definition);

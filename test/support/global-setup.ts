@@ -1,0 +1,100 @@
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { SUBGRAPHS } from '@cloudlab/kit/topology';
+import { startStack } from '@cloudlab/ops/stack';
+import { startCollector } from './collector';
+import { freePort } from './ports';
+
+/**
+ * Starts the supergraph once for all end-to-end tests: real processes on free ports, with
+ * embedded PostgreSQL in a temp folder, or the server at DATABASE_URL under a unique database
+ * prefix so runs never collide. Spans go to an in-test OTLP collector.
+ */
+export default async function setup(project: TestProject) {
+  const collector = await startCollector();
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'cloudlab-e2e-'));
+  chmodSync(dataDir, 0o755); // as root, embedded PostgreSQL runs as the `postgres` user, which must reach it
+  const dbPrefix = process.env.DB_PREFIX ?? `e2e_${Date.now().toString(36)}_${process.pid}_`;
+  const subgraphPorts: Record<string, number> = {};
+  for (const { name } of SUBGRAPHS) subgraphPorts[name] = await freePort();
+  const logs: string[] = [];
+  const stack = await startStack({
+    databaseUrl: process.env.DATABASE_URL || undefined,
+    dataDir,
+    embeddedPgPort: await freePort(),
+    dbPrefix,
+    gatewayPort: await freePort(),
+    subgraphPorts,
+    env: {
+      LOG_LEVEL: 'warn',
+      OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
+      OTEL_BSP_SCHEDULE_DELAY: '100',
+      SUBGRAPH_TIMEOUT_MS: '2000',
+    },
+    output: (name, line) => {
+      logs.push(`[${name}] ${line}`);
+      if (process.env.E2E_VERBOSE) console.log(`[${name}] ${line}`);
+    },
+  }).catch(async (err) => {
+    console.error(logs.slice(-40).join('\n'));
+    await collector.close();
+    throw err;
+  });
+  project.provide('gatewayUrl', stack.gatewayUrl);
+  project.provide('subgraphUrls', stack.subgraphUrls);
+  project.provide('collectorUrl', collector.url);
+  project.provide('databaseUrl', stack.databaseUrl);
+  project.provide('dbPrefix', dbPrefix);
+  // Lets a test stop and restart a subgraph through a tiny control channel in this process.
+  const control = await startControl(stack);
+  project.provide('controlUrl', control.url);
+
+  return async () => {
+    await control.close();
+    await stack.stop();
+    await collector.close();
+    if (process.env.DATABASE_URL) await dropDatabases(process.env.DATABASE_URL, dbPrefix);
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+}
+
+/** Leaves the shared server as it was: this run's databases go. */
+async function dropDatabases(serverUrl: string, prefix: string) {
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  const { rows } = await client.query("SELECT datname FROM pg_database WHERE starts_with(datname, $1)", [prefix]);
+  for (const { datname } of rows) await client.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
+  await client.end();
+}
+
+async function startControl(stack: Awaited<ReturnType<typeof startStack>>) {
+  const { createServer } = await import('node:http');
+  const server = createServer(async (req, res) => {
+    const [, action, name] = (req.url ?? '').split('/');
+    try {
+      if (action === 'stop' && name) await stack.stopProcess(name);
+      else if (action === 'start' && name) await stack.startSubgraph(name);
+      else return res.writeHead(404).end();
+      res.writeHead(200).end('ok');
+    } catch (err) {
+      res.writeHead(500).end(String(err));
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return { url: `http://127.0.0.1:${port}`, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    gatewayUrl: string;
+    subgraphUrls: Record<string, string>;
+    collectorUrl: string;
+    databaseUrl: string;
+    dbPrefix: string;
+    controlUrl: string;
+  }
+}

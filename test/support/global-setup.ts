@@ -1,6 +1,8 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:http';
 import path from 'node:path';
+import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { SUBGRAPHS } from '@cloudlab/kit/topology';
 import { startStack } from '@cloudlab/ops/stack';
@@ -62,7 +64,6 @@ export default async function setup(project: TestProject) {
 
 /** Leaves the shared server as it was: this run's databases go. */
 async function dropDatabases(serverUrl: string, prefix: string) {
-  const { default: pg } = await import('pg');
   const client = new pg.Client({ connectionString: serverUrl });
   await client.connect();
   const { rows } = await client.query("SELECT datname FROM pg_database WHERE starts_with(datname, $1)", [prefix]);
@@ -71,7 +72,6 @@ async function dropDatabases(serverUrl: string, prefix: string) {
 }
 
 async function startControl(stack: Awaited<ReturnType<typeof startStack>>) {
-  const { createServer } = await import('node:http');
   const server = createServer(async (req, res) => {
     const [, action, name] = (req.url ?? '').split('/');
     try {

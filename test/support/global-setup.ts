@@ -2,8 +2,8 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:http';
 import path from 'node:path';
-import pg from 'pg';
 import type { TestProject } from 'vitest/node';
+import { dropDatabases } from '@cloudlab/kit/db/pool';
 import { SUBGRAPHS } from '@cloudlab/kit/topology';
 import { startStack } from '@cloudlab/ops/stack';
 import { startCollector } from './collector';
@@ -60,15 +60,6 @@ export default async function setup(project: TestProject) {
     if (process.env.DATABASE_URL) await dropDatabases(process.env.DATABASE_URL, dbPrefix);
     rmSync(dataDir, { recursive: true, force: true });
   };
-}
-
-/** Leaves the shared server as it was: this run's databases go. */
-async function dropDatabases(serverUrl: string, prefix: string) {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  const { rows } = await client.query("SELECT datname FROM pg_database WHERE starts_with(datname, $1)", [prefix]);
-  for (const { datname } of rows) await client.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
-  await client.end();
 }
 
 async function startControl(stack: Awaited<ReturnType<typeof startStack>>) {

@@ -73,3 +73,17 @@ export async function ensureDatabase(serverUrl: string, name: string): Promise<v
     await client.end();
   }
 }
+
+/** Drops every database whose name starts with `prefix` (test and benchmark runs clean up with it). */
+export async function dropDatabases(serverUrl: string, prefix: string): Promise<string[]> {
+  if (!/^[a-z][a-z0-9_]*$/.test(prefix)) throw new Error(`unsafe database prefix ${prefix}`);
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ datname: string }>('SELECT datname FROM pg_database WHERE starts_with(datname, $1)', [prefix]);
+    for (const { datname } of rows) await client.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
+    return rows.map((r) => r.datname);
+  } finally {
+    await client.end();
+  }
+}

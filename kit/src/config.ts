@@ -47,6 +47,10 @@ export const subgraphEnv = {
   DB_POOL_MAX: env.int(10, 1),
   INTERNAL_SECRET: env.secret(),
   SEED_ON_EMPTY: env.bool(true),
+  // Comma-separated brokers; unset → the embedded event log in Postgres.
+  KAFKA_BROKERS: z.string().default(''),
+  // Prefix for topic and group names on a shared broker (tests use one per run).
+  KAFKA_NAMESPACE: z.string().regex(/^[a-zA-Z0-9._-]*$/, 'letters, digits, . _ - only').default(''),
 };
 
 /** Token rules shared by accounts (which signs user tokens) and the gateway (which verifies them). */

@@ -6,6 +6,7 @@ collectDefaultMetrics({ register: registry });
 
 export const dbStatements = new Counter({
   name: 'cloudlab_db_statements_total',
-  help: 'SQL statements sent to PostgreSQL by this process',
+  help: 'SQL statements sent to PostgreSQL by this process, by what sent them (graphql requests, events)',
+  labelNames: ['source'],
   registers: [registry],
 });

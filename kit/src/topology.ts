@@ -7,6 +7,8 @@ export const SUBGRAPHS = [
   { name: 'catalog', port: 4002 },
   { name: 'inventory', port: 4003 },
   { name: 'reviews', port: 4004 },
+  { name: 'orders', port: 4005 },
+  { name: 'payments', port: 4006 },
 ] as const;
 
 export type SubgraphName = (typeof SUBGRAPHS)[number]['name'];

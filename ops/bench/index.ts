@@ -5,6 +5,7 @@
 const benches: Record<string, () => Promise<unknown>> = {
   startup: () => import('./startup'),
   storefront: () => import('./storefront'),
+  saga: () => import('./saga'),
 };
 
 const name = process.argv[2];

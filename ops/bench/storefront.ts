@@ -59,7 +59,7 @@ async function statements(urls: Record<string, string>) {
   const out: Record<string, number> = {};
   for (const [name, url] of Object.entries(urls)) {
     const text = await (await fetch(new URL('/metrics', url))).text();
-    out[name] = Number(text.split('\n').find((l) => l.startsWith('cloudlab_db_statements_total '))?.split(' ')[1] ?? 0);
+    out[name] = Number(text.split('\n').find((l) => l.startsWith('cloudlab_db_statements_total{source="graphql"} '))?.split(' ')[1] ?? 0);
   }
   return out;
 }

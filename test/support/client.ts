@@ -37,7 +37,7 @@ export async function login(email: string, password = 'cloudlab-demo'): Promise<
   return token;
 }
 
-/** The value of a Prometheus counter at a service's /metrics. */
+/** The value of a Prometheus counter at a service's /metrics (`name` may carry labels: `x{a="b"}`). */
 export async function counter(baseUrl: string, name: string): Promise<number> {
   const text = await (await fetch(new URL('/metrics', baseUrl))).text();
   const line = text.split('\n').find((l) => l.startsWith(`${name} `));

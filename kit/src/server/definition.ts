@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { Db, Queryable } from '../db/pool';
 import type { DemoPlan } from '../demo/plan';
+import type { EventEnvelope } from '../events/envelope';
+import type { Logger } from '../logger';
 
 /**
  * Everything a subgraph is: the kit turns this into a running server (runSubgraph) or a seeded
@@ -21,6 +23,13 @@ export interface SubgraphDefinition<L = unknown> {
   seed: (q: Queryable, plan: DemoPlan) => Promise<void>;
   /** Tables `pnpm seed` empties before loading again. */
   seedTables: string[];
+  /**
+   * Events this subgraph reacts to. Each is applied in one transaction with its inbox record, so
+   * a redelivered event has no second effect. (Events it *produces* go through `recordEvent`.)
+   */
+  consumes?: { topics: string[]; handle: (event: EventEnvelope, q: Queryable) => Promise<void> };
+  /** Periodic work (saga timeouts, slow provider answers): called every `everyMs` while running. */
+  timers?: { name: string; everyMs: number; run: (deps: { db: Db; log: Logger }) => Promise<unknown> }[];
   /** Extra HTTP routes (accounts serves its JWKS). */
   routes?: (app: FastifyInstance, deps: { db: Db }) => void | Promise<void>;
 }

@@ -8,6 +8,7 @@ import { buildContext } from './context';
 import { isSeeded, openDatabase, seedDatabase } from './database';
 import type { SubgraphDefinition } from './definition';
 import { mountApollo, mountMercurius } from './engines';
+import { startEvents } from './events';
 
 /**
  * Starts one subgraph: config → database (create, migrate, seed when empty) → HTTP server with
@@ -29,6 +30,15 @@ export async function runSubgraph<L>(def: SubgraphDefinition<L>) {
     await seedDatabase(db, def, sizes, { reset: false });
     log.info({ ms: Date.now() - started, sizes }, 'demo data loaded');
   }
+
+  const events = await startEvents(def, {
+    db,
+    log,
+    databaseUrl: config.DATABASE_URL,
+    dbPrefix: config.DB_PREFIX,
+    kafkaBrokers: config.KAFKA_BROKERS,
+    namespace: config.KAFKA_NAMESPACE,
+  });
 
   const app: FastifyInstance = Fastify({
     // Fastify's own per-request lines only at warn: request logs would be on the hot path.
@@ -61,11 +71,12 @@ export async function runSubgraph<L>(def: SubgraphDefinition<L>) {
     if (stopping) return;
     stopping = true;
     await app.close();
+    await events.stop();
     await db.close();
     await stopTelemetry();
     process.exit(0);
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
-  return { app, db, address };
+  return { app, db, address, bus: events.bus };
 }

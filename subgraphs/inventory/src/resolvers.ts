@@ -1,5 +1,6 @@
 import type { SubgraphContext } from '@cloudlab/kit';
 import type { Loaders } from './loaders';
+import { restock } from './restock';
 import * as store from './store';
 
 type Ctx = SubgraphContext<Loaders>;
@@ -18,6 +19,10 @@ async function totalsOf(p: ProductRef, ctx: Ctx) {
 export const resolvers = {
   Query: {
     warehouses: (_: unknown, __: unknown, ctx: Ctx) => store.allWarehouses(ctx.db),
+  },
+  Mutation: {
+    restock: (_: unknown, args: { productId: string; warehouseId: string; quantity: number }, ctx: Ctx) =>
+      ctx.db.tx((q) => restock(q, ctx.viewer, args)),
   },
   Product: {
     // No lookup here: a product the gateway asks only `id` of costs nothing, and unknown ids

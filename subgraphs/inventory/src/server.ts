@@ -2,11 +2,12 @@ import '@cloudlab/kit/telemetry/register';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { runSubgraph, type SubgraphDefinition } from '@cloudlab/kit';
+import { consumes } from './events';
 import { createLoaders, type Loaders } from './loaders';
 import { resolvers } from './resolvers';
 import { seed } from './seed';
 
-/** Inventory: warehouses and stock levels. Apollo Server + @apollo/subgraph (Federation 2). */
+/** Inventory: warehouses, stock levels, reservations for orders, restocks. Apollo Server + @apollo/subgraph (Federation 2). */
 export const definition: SubgraphDefinition<Loaders> = {
   name: 'inventory',
   engine: 'apollo',
@@ -15,7 +16,8 @@ export const definition: SubgraphDefinition<Loaders> = {
   migrations: path.join(__dirname, '..', 'migrations'),
   loaders: createLoaders,
   seed,
-  seedTables: ['stock', 'warehouses'],
+  seedTables: ['reservations', 'restocks', 'stock', 'warehouses'],
+  consumes,
 };
 
 if (require.main === module) void runSubgraph(definition);

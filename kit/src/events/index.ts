@@ -1,0 +1,41 @@
+import type { Logger } from '../logger';
+import type { EventBus } from './bus';
+import { createKafkaBus } from './kafka-bus';
+import { createPgLogBus } from './pg-log-bus';
+
+export * from './bus';
+export * from './envelope';
+export { createKafkaBus, type KafkaBusOptions } from './kafka-bus';
+export { createPgLogBus, type PgLogBusOptions } from './pg-log-bus';
+export { recordEvent, OUTBOX_CHANNEL } from './outbox';
+export { startOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
+export { consumeEvents, type ConsumeEventsOptions } from './inbox';
+export { traceHeadersForNewEvent, withConsumerSpan } from './trace-context';
+
+export interface EventBusConfig {
+  /** KAFKA_BROKERS split on commas; empty or absent = the embedded log. */
+  kafkaBrokers?: string[];
+  /** The Postgres server (DATABASE_URL); the embedded log uses its database `<dbPrefix>events`. */
+  databaseUrl: string;
+  dbPrefix: string;
+  /** Names this process to the broker, e.g. the subgraph name. */
+  clientId: string;
+  log: Logger;
+  /** Kafka only: prefix for topic and group names on a shared broker (see KafkaBusOptions). */
+  namespace?: string;
+}
+
+/**
+ * The bus for this process: Kafka when brokers are configured, else the embedded log on the
+ * Postgres server every subgraph already uses, so `pnpm start` needs nothing else installed.
+ */
+export async function createEventBus(config: EventBusConfig): Promise<EventBus> {
+  const brokers = (config.kafkaBrokers ?? []).map((b) => b.trim()).filter(Boolean);
+  const log = config.log.child({ component: 'events' });
+  if (brokers.length) {
+    log.info({ brokers, namespace: config.namespace }, 'event bus: Kafka');
+    return createKafkaBus({ brokers, clientId: config.clientId, log, namespace: config.namespace });
+  }
+  log.info({ database: `${config.dbPrefix}events` }, 'event bus: embedded log in Postgres');
+  return createPgLogBus({ serverUrl: config.databaseUrl, dbPrefix: config.dbPrefix, log });
+}

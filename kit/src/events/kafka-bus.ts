@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import { Admin, ProduceAcks, Producer, stringSerializers } from '@platformatic/kafka';
+import type { Logger } from '../logger';
+import { checkSubscribeOptions, type BusMessage, type EventBus, type SubscribeOptions, type Subscription } from './bus';
+import { KafkaSubscription } from './kafka-subscription';
+
+export interface KafkaBusOptions {
+  brokers: string[];
+  clientId: string;
+  log: Logger;
+  /**
+   * Prefix for topic and group names on the broker, so several stacks can share one broker
+   * (e.g. an e2e run next to `pnpm start`). Subscribers still see the unprefixed topic names.
+   */
+  namespace?: string;
+  partitions?: number;
+  replicationFactor?: number;
+  /** How long subscribe() waits for the consumer to be positioned before returning anyway. */
+  readyTimeoutMs?: number;
+}
+
+/**
+ * The EventBus on Kafka (@platformatic/kafka, pure JS). Topics are created on first use with
+ * the Admin API; the producer is idempotent with acks=all, so a resolved publish is on every
+ * in-sync replica and its own retries never duplicate. A broker that goes away is survived: the
+ * producer reconnects on the next publish (the outbox relay retries until then) and each
+ * subscription reopens its stream from the committed offsets.
+ */
+export function createKafkaBus(options: KafkaBusOptions): EventBus {
+  const { brokers, clientId, log } = options;
+  if (!brokers.length) throw new Error('Kafka bus: no brokers given (KAFKA_BROKERS)');
+  const namespace = options.namespace ?? '';
+  const physical = (topic: string) => `${namespace}${topic}`;
+  const logical = (topic: string) => (topic.startsWith(namespace) ? topic.slice(namespace.length) : topic);
+  const common = { clientId, bootstrapBrokers: brokers, retries: 3, retryDelay: 500 };
+  const admin = new Admin(common);
+  const producer = new Producer({ ...common, serializers: stringSerializers, idempotent: true, acks: ProduceAcks.ALL });
+  for (const client of [admin, producer]) client.on('error', (err: Error) => log.warn({ err }, 'Kafka client error'));
+  const known = new Set<string>();
+  const open = new Set<Subscription>();
+
+  /** Creates missing topics; a concurrent creator winning the race is fine. */
+  async function ensureTopics(topics: string[]) {
+    const missing = topics.filter((t) => !known.has(t));
+    if (!missing.length) return;
+    const existing = new Set(await admin.listTopics());
+    const toCreate = missing.filter((t) => !existing.has(t));
+    if (toCreate.length) {
+      const spec = { topics: toCreate, partitions: options.partitions ?? 3, replicas: options.replicationFactor ?? 1 };
+      await admin.createTopics(spec).catch(async (err: Error) => {
+        const now = new Set(await admin.listTopics());
+        if (toCreate.some((t) => !now.has(t))) throw new Error(`Kafka: could not create topics ${toCreate.join(', ')}: ${err.message}`, { cause: err });
+      });
+      log.info({ topics: toCreate }, 'Kafka topics created');
+    }
+    for (const t of missing) known.add(t);
+  }
+
+  return {
+    kind: 'kafka',
+    async publish(topic: string, messages: BusMessage[]) {
+      if (!messages.length) return;
+      const name = physical(topic);
+      await ensureTopics([name]);
+      await producer.send({ messages: messages.map((m) => ({ topic: name, key: m.key, value: m.value, headers: m.headers })) });
+    },
+    async subscribe(opts: SubscribeOptions): Promise<Subscription> {
+      const { broadcast } = checkSubscribeOptions(opts);
+      const topics = opts.topics.map(physical);
+      // A broadcast subscription is a group of one, unique to this instance, starting at the end.
+      const groupId = physical(broadcast ? `${clientId}.broadcast.${randomUUID()}` : opts.groupId!);
+      const subscription = new KafkaSubscription({
+        brokers,
+        clientId,
+        groupId,
+        topics,
+        logicalTopic: logical,
+        fromBeginning: broadcast ? false : (opts.fromBeginning ?? true),
+        handler: opts.handler,
+        log,
+        readyTimeoutMs: options.readyTimeoutMs ?? 15_000,
+        // Inside the subscription's retry loop, so a process can start while the broker is away.
+        prepare: () => ensureTopics(topics),
+      });
+      await subscription.start();
+      const handle: Subscription = {
+        close: async () => {
+          open.delete(handle);
+          await subscription.close();
+          // Its committed offsets are of no use to anyone once this instance stops listening.
+          if (broadcast) await admin.deleteGroups({ groups: [groupId] }).catch(() => undefined);
+        },
+      };
+      open.add(handle);
+      return handle;
+    },
+    async close() {
+      await Promise.all([...open].map((s) => s.close()));
+      await producer.close().catch((err: Error) => log.warn({ err }, 'Kafka producer close failed'));
+      await admin.close().catch(() => undefined);
+    },
+  };
+}

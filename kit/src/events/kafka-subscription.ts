@@ -1,0 +1,192 @@
+import { randomUUID } from 'node:crypto';
+import { Consumer, MessagesStreamModes, stringDeserializers, type Message, type MessagesStream } from '@platformatic/kafka';
+import type { Logger } from '../logger';
+import { Backoff, sleep } from './backoff';
+import { deliverWithRetry, type DeliveredMessage, type MessageHandler, type Subscription } from './bus';
+
+type StringMessage = Message<string, string, string, string>;
+type StringStream = MessagesStream<string, string, string, string>;
+
+export interface KafkaSubscriptionOptions {
+  brokers: string[];
+  clientId: string;
+  groupId: string;
+  /** Physical (namespaced) topic names. */
+  topics: string[];
+  /** Maps a physical topic back to the name the application uses. */
+  logicalTopic: (topic: string) => string;
+  fromBeginning: boolean;
+  handler: MessageHandler;
+  log: Logger;
+  /** How long subscribe() waits to be positioned before it returns and keeps trying alone. */
+  readyTimeoutMs: number;
+  /** Runs before each connection attempt until it succeeds once (creates missing topics). */
+  prepare: () => Promise<void>;
+}
+
+// After this many failed attempts in a row the consumer is replaced; until then it is reused,
+// which keeps its client state and group membership for a quick resume.
+const REPLACE_AFTER_FAILURES = 5;
+
+/**
+ * A supervised consumer: reads in order, commits each offset only after the handler resolved,
+ * and when the stream dies (broker gone, rebalance error) opens a new one from the committed
+ * offsets with backoff, for as long as the subscription is open.
+ */
+export class KafkaSubscription implements Subscription {
+  private readonly stop = new AbortController();
+  private stream: StringStream | undefined;
+  private running: Promise<void> | undefined;
+  private markReady: () => void = () => undefined;
+  // Static membership (KIP-345), one id per subscription kept across reconnects: after a broker
+  // restart the coordinator hands the same member its partitions back at once instead of waiting
+  // for the old membership's session to expire. close() still leaves the group, so a stopped
+  // instance's partitions move on within a heartbeat.
+  private readonly instanceId: string;
+
+  constructor(private readonly o: KafkaSubscriptionOptions) {
+    this.instanceId = `${o.clientId}-${randomUUID()}`;
+  }
+
+  async start(): Promise<void> {
+    const ready = new Promise<void>((resolve) => (this.markReady = resolve));
+    this.running = this.run();
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), this.o.readyTimeoutMs)));
+    if ((await Promise.race([ready, late])) === 'late') {
+      this.o.log.warn({ group: this.o.groupId, topics: this.o.topics }, 'Kafka consumer not positioned yet; it keeps trying in the background');
+    }
+    clearTimeout(timer);
+  }
+
+  async close(): Promise<void> {
+    this.stop.abort();
+    await this.stream?.close().catch(() => undefined);
+    await this.running;
+  }
+
+  private newConsumer(): Consumer<string, string, string, string> {
+    const consumer = new Consumer({
+      clientId: this.o.clientId,
+      groupId: this.o.groupId,
+      groupInstanceId: this.instanceId,
+      bootstrapBrokers: this.o.brokers,
+      deserializers: stringDeserializers,
+      maxWaitTime: 500,
+      sessionTimeout: 6_000,
+      heartbeatInterval: 1_000,
+      highWaterMark: 128,
+      retries: 3,
+      retryDelay: 500,
+    });
+    // Emitted when a rejoin after a failed heartbeat fails; unhandled it would crash the process.
+    consumer.on('error', (err: Error) => this.o.log.warn({ err, group: this.o.groupId }, 'Kafka consumer error'));
+    consumer.on('consumer:group:join', (p: { memberId: string; assignments?: unknown }) =>
+      this.o.log.debug({ group: this.o.groupId, memberId: p.memberId, assignments: p.assignments }, 'Kafka consumer joined its group'),
+    );
+    return consumer;
+  }
+
+  private async run(): Promise<void> {
+    const backoff = new Backoff(200, 5_000);
+    let consumer: Consumer<string, string, string, string> | undefined;
+    let failures = 0;
+    let prepared = false;
+    while (!this.stop.signal.aborted) {
+      try {
+        if (!prepared) {
+          await this.o.prepare();
+          prepared = true;
+        }
+        if (!consumer || failures >= REPLACE_AFTER_FAILURES || !consumer.isActive()) {
+          if (consumer) await closeConsumer(consumer);
+          consumer = this.newConsumer();
+          failures = 0;
+        }
+        const stream = await consumer.consume({
+          topics: this.o.topics,
+          mode: MessagesStreamModes.COMMITTED,
+          fallbackMode: this.o.fromBeginning ? 'earliest' : 'latest',
+          autocommit: false,
+        });
+        this.stream = stream;
+        // Errors reach the loop through the iterator; this only keeps an 'error' event emitted
+        // between two awaits from becoming an uncaught exception.
+        stream.on('error', () => undefined);
+        if (this.stop.signal.aborted) break;
+        await positioned(stream);
+        this.markReady();
+        if (failures || backoff.attempts) this.o.log.info({ group: this.o.groupId }, 'Kafka consumer resumed');
+        failures = 0;
+        backoff.reset();
+        for await (const message of stream as AsyncIterable<StringMessage>) {
+          // A fetch in flight across a rebalance can return records of partitions that now
+          // belong to another member: skip them (the owner reads them too) and never commit
+          // for them, or the owner's unprocessed records could be committed past.
+          if (!isAssigned(consumer, message.topic, message.partition)) continue;
+          if (!(await this.handle(message))) break;
+        }
+      } catch (err) {
+        failures++;
+        if (!this.stop.signal.aborted) {
+          this.o.log.warn({ err, group: this.o.groupId, consecutiveFailures: failures }, 'Kafka consumer stream failed; reopening from committed offsets');
+        }
+      } finally {
+        await this.stream?.close().catch(() => undefined);
+        this.stream = undefined;
+      }
+      if (!this.stop.signal.aborted) await sleep(backoff.next(), this.stop.signal);
+    }
+    if (consumer) await closeConsumer(consumer);
+  }
+
+  /** Delivers one message and commits it; false when the subscription closed first. */
+  private async handle(message: StringMessage): Promise<boolean> {
+    const delivered: DeliveredMessage = {
+      topic: this.o.logicalTopic(message.topic),
+      partition: message.partition,
+      offset: message.offset.toString(),
+      key: message.key ?? '',
+      value: message.value ?? '',
+      headers: Object.fromEntries(message.headers ?? []),
+    };
+    const handled = await deliverWithRetry(this.o.handler, delivered, { log: this.o.log, signal: this.stop.signal, group: this.o.groupId });
+    if (!handled) return false;
+    try {
+      await message.commit();
+    } catch (err) {
+      // Not fatal: the message comes again after a restart or rebalance, and the inbox absorbs it.
+      this.o.log.warn({ err, topic: message.topic, partition: message.partition, offset: delivered.offset }, 'Kafka offset commit failed');
+    }
+    return true;
+  }
+}
+
+function isAssigned(consumer: Consumer<string, string, string, string>, topic: string, partition: number): boolean {
+  return consumer.assignments?.some((a) => a.topic === topic && a.partitions.includes(partition)) ?? false;
+}
+
+/** Force-closes a consumer (and its streams); a broker that is away must not block shutdown. */
+function closeConsumer(consumer: Consumer<string, string, string, string>): Promise<void> {
+  return new Promise((resolve) => consumer.close(true, () => resolve()));
+}
+
+/**
+ * Resolves once the stream knows where to read from (so a later publish is not missed), or when
+ * it closes first (the read loop then ends at once); rejects if it fails first.
+ */
+function positioned(stream: StringStream): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const done = (err?: Error) => {
+      stream.off('offsets', ok);
+      stream.off('close', ok);
+      stream.off('error', done);
+      if (err) reject(err);
+      else resolve();
+    };
+    const ok = () => done();
+    stream.once('offsets', ok);
+    stream.once('close', ok);
+    stream.once('error', done);
+  });
+}

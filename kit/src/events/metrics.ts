@@ -1,0 +1,52 @@
+import { Counter, Gauge } from 'prom-client';
+import { registry } from '../metrics';
+
+/** Outbox backlog per domain, read from the database at scrape time (see outbox-relay.ts). */
+const pendingSources = new Map<string, () => Promise<number>>();
+
+export const eventMetrics = {
+  published: new Counter({
+    name: 'cloudlab_events_published_total',
+    help: 'Events the outbox relay handed to the bus',
+    labelNames: ['topic'],
+    registers: [registry],
+  }),
+  consumed: new Counter({
+    name: 'cloudlab_events_consumed_total',
+    help: 'Events a consumer applied (outcome=applied) or skipped as already processed (outcome=duplicate)',
+    labelNames: ['consumer', 'outcome'],
+    registers: [registry],
+  }),
+  malformed: new Counter({
+    name: 'cloudlab_events_malformed_total',
+    help: 'Messages that were not a valid event envelope; reported and skipped',
+    labelNames: ['topic'],
+    registers: [registry],
+  }),
+  handlerFailures: new Counter({
+    name: 'cloudlab_event_handler_failures_total',
+    help: 'Event handler attempts that threw and were retried',
+    labelNames: ['topic', 'group'],
+    registers: [registry],
+  }),
+  outboxPending: new Gauge({
+    name: 'cloudlab_outbox_pending',
+    help: 'Outbox rows not yet published, per domain',
+    labelNames: ['domain'],
+    registers: [registry],
+    async collect() {
+      for (const [domain, read] of pendingSources) {
+        // A scrape must not fail because one database is briefly away; the last value stays.
+        const value = await read().catch(() => undefined);
+        if (value !== undefined) this.set({ domain }, value);
+      }
+    },
+  }),
+};
+
+export function trackOutboxPending(domain: string, read: () => Promise<number>): () => void {
+  pendingSources.set(domain, read);
+  return () => {
+    if (pendingSources.get(domain) === read) pendingSources.delete(domain);
+  };
+}

@@ -1,0 +1,23 @@
+import type { Queryable } from '../db/pool';
+import { createEnvelope, envelopeToMessage, topicFor, type EventEnvelope, type NewEvent } from './envelope';
+import { traceHeadersForNewEvent } from './trace-context';
+
+/** The NOTIFY channel the relay listens on; notifications are delivered when the writer commits. */
+export const OUTBOX_CHANNEL = 'outbox';
+
+/**
+ * Records an event in the outbox inside the caller's transaction, so the state change and the
+ * event commit (or roll back) together. Call it after the statement that changed (and so locked)
+ * the aggregate: then events of one aggregate get increasing seq numbers in commit order.
+ */
+export async function recordEvent<D>(q: Queryable, domain: string, event: NewEvent<D>): Promise<EventEnvelope<D>> {
+  const envelope = createEnvelope(domain, event);
+  const topic = topicFor(domain);
+  const { headers } = envelopeToMessage(envelope, traceHeadersForNewEvent(envelope, topic));
+  await q.query(
+    `INSERT INTO outbox (id, topic, aggregate_id, type, envelope, headers) VALUES ($1, $2, $3, $4, $5, $6)`,
+    [envelope.id, topic, envelope.aggregateId, envelope.type, JSON.stringify(envelope), JSON.stringify(headers)],
+  );
+  await q.query(`SELECT pg_notify($1, $2)`, [OUTBOX_CHANNEL, topic]);
+  return envelope;
+}

@@ -1,0 +1,112 @@
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Db, databaseUrl } from '@cloudlab/kit';
+import { SUBGRAPHS } from '@cloudlab/kit/topology';
+import { ROOT, startStack } from '../stack';
+import { percentiles } from './stats';
+
+/**
+ * `pnpm bench saga [--orders N] [--concurrency C] [--quick]`: places N tok_visa orders through the
+ * gateway, C at a time, on a fresh stack (Kafka when KAFKA_BROKERS is set, else the embedded
+ * log; real Postgres when DATABASE_URL is set), and reports orders/s and the time from
+ * placeOrder to CONFIRMED, taken from the orders' own history (no polling in the measurement).
+ */
+async function main() {
+  const arg = (name: string, fallback: number) => {
+    const i = process.argv.indexOf(`--${name}`);
+    return i > 0 ? Number(process.argv[i + 1]) : fallback;
+  };
+  const quick = process.argv.includes('--quick');
+  const total = arg('orders', quick ? 50 : 500);
+  const concurrency = arg('concurrency', 20);
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'cloudlab-bench-'));
+  chmodSync(dataDir, 0o755);
+  const base = 28_000 + Math.floor(Math.random() * 1000) * 10;
+  const dbPrefix = `bench_${Date.now().toString(36)}_`;
+  const stack = await startStack({
+    databaseUrl: process.env.DATABASE_URL || undefined,
+    dataDir,
+    embeddedPgPort: base,
+    dbPrefix,
+    gatewayPort: base + 1,
+    subgraphPorts: Object.fromEntries(SUBGRAPHS.map(({ name }, i) => [name, base + 2 + i])),
+    env: { LOG_LEVEL: 'warn', KAFKA_NAMESPACE: process.env.KAFKA_BROKERS ? dbPrefix : '', SAGA_STEP_TIMEOUT_MS: '30000' },
+    output: () => undefined,
+  });
+  const orders = new Db(databaseUrl(stack.databaseUrl, `${dbPrefix}orders`), 2);
+  try {
+    const commerce = readFileSync(path.join(ROOT, 'clients', 'operations', 'commerce.graphql'), 'utf8');
+    const call = async (body: unknown, token?: string) => {
+      const res = await fetch(stack.gatewayUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify(body),
+      });
+      const json = (await res.json()) as { data?: any; errors?: unknown };
+      if (json.errors) throw new Error(JSON.stringify(json.errors));
+      return json.data;
+    };
+    const login = async (email: string) =>
+      (await call({ query: 'mutation($e: String!) { login(email: $e, password: "cloudlab-demo") { accessToken } }', variables: { e: email } })).login.accessToken as string;
+    const admin = await login('admin@cloudlab.dev');
+    const customer = await login('customer@cloudlab.dev');
+    // Enough stock that no order fails for lack of it: 20 products, restocked by an admin.
+    const warehouse = (await call({ query: '{ warehouses { id } }' })).warehouses[0].id;
+    const products: string[] = (await call({ query: '{ products(first: 20) { edges { node { id } } } }' })).products.edges.map((e: any) => e.node.id);
+    for (const productId of products) {
+      await call({ query: commerce, operationName: 'Restock', variables: { productId, warehouseId: warehouse, quantity: total } }, admin);
+    }
+
+    const started = performance.now();
+    let next = 0;
+    const ids: string[] = [];
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < total) {
+          const i = next++;
+          const input = { lines: [{ productId: products[i % products.length], quantity: 1 }], paymentToken: 'tok_visa', idempotencyKey: randomUUID() };
+          ids.push((await call({ query: commerce, operationName: 'PlaceOrder', variables: { input } }, customer)).placeOrder.id);
+        }
+      }),
+    );
+    const placedIn = (performance.now() - started) / 1000;
+    for (;;) {
+      const { rows } = await orders.query(`SELECT count(*)::int AS open FROM orders WHERE status NOT IN ('CONFIRMED', 'CANCELLED')`);
+      if (rows[0].open === 0) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const { rows } = await orders.query(
+      `SELECT o.status, extract(epoch FROM (c.at - p.at)) * 1000 AS ms
+       FROM orders o
+       JOIN order_events p ON p.order_id = o.id AND p.type = 'OrderPlaced'
+       LEFT JOIN order_events c ON c.order_id = o.id AND c.type = 'OrderConfirmed'`,
+    );
+    const confirmed = rows.filter((r) => r.status === 'CONFIRMED');
+    const wall = (performance.now() - started) / 1000;
+    const p = percentiles(confirmed.map((r) => Number(r.ms)));
+    const summary = {
+      bench: 'saga',
+      bus: process.env.KAFKA_BROKERS ? 'kafka' : 'embedded',
+      postgres: process.env.DATABASE_URL ? 'external' : 'embedded',
+      orders: total,
+      concurrency,
+      confirmed: confirmed.length,
+      cancelled: rows.length - confirmed.length,
+      placed_per_s: Number((total / placedIn).toFixed(1)),
+      confirmed_per_s: Number((confirmed.length / wall).toFixed(1)),
+      place_to_confirmed_ms: p,
+    };
+    console.log(`${total} tok_visa orders, ${concurrency} at a time, bus: ${summary.bus}, postgres: ${summary.postgres}`);
+    console.log(`  confirmed ${summary.confirmed}, cancelled ${summary.cancelled}; ${summary.confirmed_per_s} orders/s end to end`);
+    console.log(`  placeOrder → CONFIRMED ms: p50 ${p.p50}  p95 ${p.p95}  p99 ${p.p99}`);
+    console.log(JSON.stringify(summary));
+  } finally {
+    await orders.close();
+    await stack.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+void main();

@@ -1,0 +1,99 @@
+import type { Queryable } from '@cloudlab/kit';
+import { recordEvent } from '@cloudlab/kit/events';
+
+const DOMAIN = 'inventory';
+
+interface StockRow {
+  product_id: string;
+  warehouse_id: string;
+  available: number;
+}
+export interface OrderLine {
+  productId: string;
+  quantity: number;
+}
+
+/**
+ * Reserves every line of an order, or none: all stock rows of the order's products are locked
+ * in one statement in (product, warehouse) order — so concurrent orders never deadlock and never
+ * oversell — then the lines are allocated warehouse by warehouse.
+ */
+export async function reserve(q: Queryable, orderId: string, lines: OrderLine[]): Promise<void> {
+  const ids = [...new Set(lines.map((l) => l.productId))].sort();
+  const { rows } = await q.query<StockRow>(
+    `SELECT product_id, warehouse_id, available FROM stock WHERE product_id = ANY($1::uuid[])
+     ORDER BY product_id, warehouse_id FOR UPDATE`,
+    [ids],
+  );
+  const allocations: { productId: string; warehouseId: string; quantity: number }[] = [];
+  const short: string[] = [];
+  for (const line of lines) {
+    let needed = line.quantity;
+    for (const row of rows.filter((r) => r.product_id === line.productId)) {
+      const take = Math.min(needed, row.available);
+      if (take > 0) {
+        allocations.push({ productId: line.productId, warehouseId: row.warehouse_id, quantity: take });
+        row.available -= take;
+        needed -= take;
+      }
+    }
+    if (needed > 0) short.push(line.productId);
+  }
+  if (short.length) {
+    const reason = `insufficient stock for product ${short.join(', ')}`;
+    await recordEvent(q, DOMAIN, { type: 'StockReservationFailed', aggregateId: orderId, data: { orderId, reason } });
+    return;
+  }
+  await q.query(
+    `WITH a AS (SELECT * FROM unnest($2::uuid[], $3::uuid[], $4::int[]) AS t(product_id, warehouse_id, quantity))
+     , moved AS (UPDATE stock s SET available = s.available - a.quantity, reserved = s.reserved + a.quantity
+                 FROM a WHERE s.product_id = a.product_id AND s.warehouse_id = a.warehouse_id)
+     INSERT INTO reservations (order_id, product_id, warehouse_id, quantity, state)
+     SELECT $1, product_id, warehouse_id, quantity, 'RESERVED' FROM a`,
+    [orderId, allocations.map((a) => a.productId), allocations.map((a) => a.warehouseId), allocations.map((a) => a.quantity)],
+  );
+  await recordEvent(q, DOMAIN, { type: 'StockReserved', aggregateId: orderId, data: { orderId } });
+  await stockChanged(q, ids);
+}
+
+/** The order was confirmed: its reserved units are sold. */
+export async function commit(q: Queryable, orderId: string): Promise<void> {
+  const ids = await move(q, orderId, 'RESERVED', 'COMMITTED', 'reserved = s.reserved - r.quantity, sold = s.sold + r.quantity');
+  await stockChanged(q, ids);
+}
+
+/** The order was cancelled: reserved units become available again, and so do sold ones of a confirmed order. */
+export async function release(q: Queryable, orderId: string): Promise<void> {
+  const released = await move(q, orderId, 'RESERVED', 'RELEASED', 'available = s.available + r.quantity, reserved = s.reserved - r.quantity');
+  const returned = await move(q, orderId, 'COMMITTED', 'RETURNED', 'available = s.available + r.quantity, sold = s.sold - r.quantity');
+  await stockChanged(q, [...new Set([...released, ...returned])]);
+}
+
+/** Moves an order's reservations from one state to the next and applies `set` to their stock rows. */
+async function move(q: Queryable, orderId: string, from: string, to: string, set: string): Promise<string[]> {
+  const { rows } = await q.query<{ product_id: string }>(
+    `WITH r AS (UPDATE reservations SET state = $3 WHERE order_id = $1 AND state = $2
+                RETURNING product_id, warehouse_id, quantity)
+     , s AS (UPDATE stock s SET ${set} FROM r WHERE s.product_id = r.product_id AND s.warehouse_id = r.warehouse_id)
+     SELECT DISTINCT product_id FROM r`,
+    [orderId, from, to],
+  );
+  return rows.map((r) => r.product_id);
+}
+
+/** Announces products' new totals (live stock subscriptions and cache invalidation listen). */
+export async function stockChanged(q: Queryable, productIds: string[]): Promise<void> {
+  if (!productIds.length) return;
+  const { rows } = await q.query<{ product_id: string; available: number; reserved: number }>(
+    `SELECT product_id, sum(available) AS available, sum(reserved) AS reserved FROM stock
+     WHERE product_id = ANY($1::uuid[]) GROUP BY product_id ORDER BY product_id`,
+    [productIds],
+  );
+  for (const r of rows) {
+    await recordEvent(q, DOMAIN, {
+      type: 'StockChanged',
+      aggregateId: r.product_id,
+      data: { productId: r.product_id, available: r.available, reserved: r.reserved },
+    });
+  }
+}

@@ -1,0 +1,137 @@
+import { badInput, type Queryable, type Viewer } from '@cloudlab/kit';
+import { recordEvent } from '@cloudlab/kit/events';
+import { config } from './config';
+import * as store from './store';
+import type { OrderRow, OrderStatus } from './store';
+
+/**
+ * The order saga, orchestrated here: every transition appends to the order's history and
+ * records the event other domains react to, in the same transaction (transactional outbox).
+ *
+ *   placeOrder → PENDING + OrderPlaced ─▶ inventory reserves ─▶ StockReserved ─▶ STOCK_RESERVED +
+ *   PaymentRequested ─▶ payments ─▶ PaymentAuthorized ─▶ CONFIRMED + OrderConfirmed
+ *   any failure or timeout ─▶ CANCELLED + OrderCancelled (inventory releases, payments voids)
+ */
+const DOMAIN = 'orders';
+
+const deadline = () => new Date(Date.now() + config.SAGA_STEP_TIMEOUT_MS);
+
+interface PlaceOrderInput {
+  lines: { productId: string; quantity: number }[];
+  paymentToken: string;
+  idempotencyKey: string;
+}
+
+export async function placeOrder(q: Queryable, viewer: Viewer, input: PlaceOrderInput): Promise<OrderRow> {
+  const key = input.idempotencyKey.trim();
+  if (!key || key.length > 200) throw badInput('idempotencyKey must be 1 to 200 characters', 'idempotencyKey');
+  const existing = await store.orderByIdempotencyKey(q, viewer.userId, key);
+  if (existing) return existing;
+
+  const quantities = mergeLines(input.lines);
+  const prices = new Map((await store.pricesFor(q, [...quantities.keys()])).map((p) => [p.product_id, p]));
+  const unknown = [...quantities.keys()].filter((id) => !prices.has(id));
+  if (unknown.length) throw badInput(`Unknown product ${unknown.join(', ')}`, 'lines');
+  const currencies = new Set([...prices.values()].map((p) => p.currency));
+  if (currencies.size > 1) throw badInput('All lines of an order must be in one currency', 'lines');
+
+  const lines = [...quantities].map(([productId, quantity], i) => {
+    const p = prices.get(productId)!;
+    return { line_no: i + 1, product_id: productId, vendor_id: p.vendor_id, quantity, unit_price: p.price };
+  });
+  const totalCents = lines.reduce((sum, l) => sum + cents(l.unit_price) * l.quantity, 0);
+  const order = await store.insertOrder(q, {
+    customerId: viewer.userId,
+    idempotencyKey: key,
+    paymentToken: input.paymentToken,
+    total: (totalCents / 100).toFixed(2),
+    currency: [...currencies][0]!,
+    deadline: deadline(),
+  });
+  // A concurrent request with the same key won the insert: answer with its order.
+  if (!order) return (await store.orderByIdempotencyKey(q, viewer.userId, key))!;
+  await store.insertLines(q, order.id, lines);
+  await store.appendEvent(q, order.id, { type: 'OrderPlaced' });
+  await recordEvent(q, DOMAIN, {
+    type: 'OrderPlaced',
+    aggregateId: order.id,
+    data: {
+      orderId: order.id,
+      customerId: viewer.userId,
+      total: order.total,
+      currency: order.currency,
+      lines: lines.map((l) => ({ productId: l.product_id, vendorId: l.vendor_id, quantity: l.quantity, unitPrice: l.unit_price })),
+    },
+  });
+  return order;
+}
+
+function mergeLines(lines: PlaceOrderInput['lines']): Map<string, number> {
+  if (lines.length === 0) throw badInput('An order needs at least one line', 'lines');
+  if (lines.length > config.ORDER_MAX_LINES) throw badInput(`An order has at most ${config.ORDER_MAX_LINES} lines`, 'lines');
+  const merged = new Map<string, number>();
+  for (const { productId, quantity } of lines) {
+    if (!Number.isInteger(quantity) || quantity < 1 || quantity > config.ORDER_MAX_QUANTITY) {
+      throw badInput(`quantity must be between 1 and ${config.ORDER_MAX_QUANTITY}`, 'quantity');
+    }
+    const id = productId.toLowerCase();
+    merged.set(id, (merged.get(id) ?? 0) + quantity);
+  }
+  return merged;
+}
+
+const cents = (amount: string) => Math.round(Number(amount) * 100);
+
+/** Moves an order on when a step succeeded; ignores events that arrive for a step already past. */
+export async function advance(q: Queryable, orderId: string, event: 'StockReserved' | 'PaymentAuthorized'): Promise<void> {
+  const order = await store.lockOrder(q, orderId);
+  if (!order) return;
+  if (event === 'StockReserved' && order.status === 'PENDING') {
+    await store.appendEvent(q, orderId, { type: 'StockReserved', status: 'STOCK_RESERVED', deadline: deadline() });
+    await recordEvent(q, DOMAIN, {
+      type: 'PaymentRequested',
+      aggregateId: orderId,
+      data: { orderId, customerId: order.customer_id, amount: order.total, currency: order.currency, paymentToken: order.payment_token },
+    });
+  } else if (event === 'PaymentAuthorized' && order.status === 'STOCK_RESERVED') {
+    await store.appendEvent(q, orderId, { type: 'PaymentAuthorized' });
+    await store.appendEvent(q, orderId, { type: 'OrderConfirmed', status: 'CONFIRMED', deadline: null });
+    await recordEvent(q, DOMAIN, { type: 'OrderConfirmed', aggregateId: orderId, data: { orderId } });
+  } else if (event === 'PaymentAuthorized' && order.status === 'CANCELLED') {
+    // The authorization came after the order was given up (e.g. timed out): void it again.
+    await recordEvent(q, DOMAIN, { type: 'OrderCancelled', aggregateId: orderId, data: { orderId, reason: order.cancellation_reason } });
+  }
+}
+
+/**
+ * Cancels an open order (a failed step, a timeout, or the customer) and records the event that
+ * makes inventory release the stock and payments void the authorization. `from` limits which
+ * statuses this cancellation applies to, so a late failure cannot cancel a confirmed order.
+ */
+export async function cancel(
+  q: Queryable,
+  orderId: string,
+  reason: string,
+  from: OrderStatus[] = ['PENDING', 'STOCK_RESERVED'],
+  eventType = 'OrderCancelled',
+): Promise<OrderRow | null> {
+  const order = await store.lockOrder(q, orderId);
+  if (!order || !from.includes(order.status)) return order;
+  await store.appendEvent(q, orderId, { type: eventType, detail: reason, status: 'CANCELLED', reason, deadline: null });
+  await recordEvent(q, DOMAIN, { type: 'OrderCancelled', aggregateId: orderId, data: { orderId, reason, wasConfirmed: order.status === 'CONFIRMED' } });
+  return store.lockOrder(q, orderId);
+}
+
+/** Cancels every open order whose current step ran out of time. */
+export async function expireOverdue(db: { tx: <T>(fn: (q: Queryable) => Promise<T>) => Promise<T> } & Queryable): Promise<number> {
+  const ids = await store.overdueOrders(db);
+  for (const id of ids) {
+    await db.tx(async (q) => {
+      const order = await store.lockOrder(q, id);
+      if (!order || !order.step_deadline || order.step_deadline > new Date()) return;
+      const step = order.status === 'PENDING' ? 'stock reservation' : 'payment authorization';
+      await cancel(q, id, `timed out waiting for ${step}`);
+    });
+  }
+  return ids.length;
+}

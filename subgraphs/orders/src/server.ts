@@ -1,0 +1,25 @@
+import '@cloudlab/kit/telemetry/register';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { runSubgraph, type SubgraphDefinition } from '@cloudlab/kit';
+import { consumes } from './events';
+import { createLoaders, type Loaders } from './loaders';
+import { resolvers } from './resolvers';
+import { expireOverdue } from './saga';
+import { seed } from './seed';
+
+/** Orders: orders, their history (as events) and the order saga. Apollo Server + @apollo/subgraph. */
+export const definition: SubgraphDefinition<Loaders> = {
+  name: 'orders',
+  engine: 'apollo',
+  typeDefs: readFileSync(path.join(__dirname, 'schema.graphql'), 'utf8'),
+  resolvers,
+  migrations: path.join(__dirname, '..', 'migrations'),
+  loaders: createLoaders,
+  seed,
+  seedTables: ['order_events', 'order_lines', 'orders', 'product_prices'],
+  consumes,
+  timers: [{ name: 'saga-timeouts', everyMs: 500, run: ({ db }) => expireOverdue(db) }],
+};
+
+if (require.main === module) void runSubgraph(definition);

@@ -1,0 +1,6 @@
+import { env, loadConfig } from '@cloudlab/kit';
+
+/** How slow the simulated provider is for `tok_slow` (longer than the saga's step timeout). */
+export const config = loadConfig({
+  PAYMENT_SLOW_DELAY_MS: env.int(15_000, 0),
+});

@@ -93,7 +93,7 @@ describe('the order saga', () => {
   it('cancels an order whose payment is too slow, voids the late authorization and returns the stock', async () => {
     const p = fresh();
     const before = await stockOf(p.id);
-    const done = await settled((await placeOrder([{ productId: p.id, quantity: 1 }], 'tok_slow')).id);
+    const done = await settled((await placeOrder([{ productId: p.id, quantity: 1 }], 'tok_slow')).id, 30_000);
     expect(done.status).toBe('CANCELLED');
     expect(done.cancellationReason).toBe('timed out waiting for payment authorization');
     await expect.poll(async () => (await gql(ORDER, { token: customer, variables: { id: done.id } })).body.data.order.payment.status).toBe('VOIDED');

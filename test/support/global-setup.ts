@@ -34,9 +34,10 @@ export default async function setup(project: TestProject) {
       OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
       OTEL_BSP_SCHEDULE_DELAY: '100',
       SUBGRAPH_TIMEOUT_MS: '2000',
-      // A short saga clock so the timeout story runs in seconds (tok_slow answers after 7 s).
-      SAGA_STEP_TIMEOUT_MS: '5000',
-      PAYMENT_SLOW_DELAY_MS: '7000',
+      // A saga clock short enough for the timeout story (tok_slow answers after 14 s) and long
+      // enough that a broker restart mid-order does not time the order out.
+      SAGA_STEP_TIMEOUT_MS: '12000',
+      PAYMENT_SLOW_DELAY_MS: '14000',
       // On a shared broker, topics and groups of this run are its own.
       KAFKA_NAMESPACE: process.env.KAFKA_BROKERS ? dbPrefix : '',
     },

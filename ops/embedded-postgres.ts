@@ -23,6 +23,8 @@ export async function startEmbeddedPostgres(opts: { dir: string; port: number; l
     password,
     port: opts.port,
     persistent: true,
+    // Every subgraph keeps a pool, LISTEN connections and (embedded log) a small log pool.
+    postgresFlags: ['-c', 'max_connections=300'],
     // PostgreSQL refuses to run as root; the package then runs it as a `postgres` system user.
     createPostgresUser: asRoot,
     onLog: (m) => opts.log?.(String(m).trim()),

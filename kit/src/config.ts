@@ -44,7 +44,7 @@ export const subgraphEnv = {
   LOG_LEVEL: env.logLevel(),
   DATABASE_URL: env.url(),
   DB_PREFIX: env.dbPrefix(),
-  DB_POOL_MAX: env.int(10, 1),
+  DB_POOL_MAX: env.int(5, 1),
   INTERNAL_SECRET: env.secret(),
   SEED_ON_EMPTY: env.bool(true),
   // Comma-separated brokers; unset → the embedded event log in Postgres.

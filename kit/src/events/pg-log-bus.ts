@@ -54,7 +54,7 @@ export async function createPgLogBus(options: PgLogBusOptions): Promise<EventBus
   const name = `${options.dbPrefix}events`;
   await ensureDatabase(options.serverUrl, name);
   const connectionString = databaseUrl(options.serverUrl, name);
-  const pool = new pg.Pool({ connectionString, max: options.poolMax ?? 5, idleTimeoutMillis: 10_000 });
+  const pool = new pg.Pool({ connectionString, max: options.poolMax ?? 3, idleTimeoutMillis: 10_000 });
   // An idle connection dropped by the server is reported here; without a listener it would crash.
   pool.on('error', (err) => log.warn({ err }, 'embedded event log: idle connection lost'));
   await poolTx(pool, async (q) => {

@@ -27,6 +27,7 @@ export interface KafkaSubscriptionOptions {
 // After this many failed attempts in a row the consumer is replaced; until then it is reused,
 // which keeps its client state and group membership for a quick resume.
 const REPLACE_AFTER_FAILURES = 5;
+const COMMIT_EVERY_MS = 200;
 
 /**
  * A supervised consumer: reads in order, commits each offset only after the handler resolved,
@@ -43,6 +44,11 @@ export class KafkaSubscription implements Subscription {
   // for the old membership's session to expire. close() still leaves the group, so a stopped
   // instance's partitions move on within a heartbeat.
   private readonly instanceId: string;
+  // The newest handled message per partition whose offset is not committed yet. Commits are
+  // coalesced (every COMMIT_EVERY_MS) instead of one broker round trip per message: a crash
+  // can only redeliver the last few handled messages, which the consumers' inbox absorbs.
+  private readonly uncommitted = new Map<string, StringMessage>();
+  private commitTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly o: KafkaSubscriptionOptions) {
     this.instanceId = `${o.clientId}-${randomUUID()}`;
@@ -61,6 +67,7 @@ export class KafkaSubscription implements Subscription {
 
   async close(): Promise<void> {
     this.stop.abort();
+    await this.commitHandled();
     await this.stream?.close().catch(() => undefined);
     await this.running;
   }
@@ -132,6 +139,7 @@ export class KafkaSubscription implements Subscription {
           this.o.log.warn({ err, group: this.o.groupId, consecutiveFailures: failures }, 'Kafka consumer stream failed; reopening from committed offsets');
         }
       } finally {
+        await this.commitHandled();
         await this.stream?.close().catch(() => undefined);
         this.stream = undefined;
       }
@@ -152,13 +160,25 @@ export class KafkaSubscription implements Subscription {
     };
     const handled = await deliverWithRetry(this.o.handler, delivered, { log: this.o.log, signal: this.stop.signal, group: this.o.groupId });
     if (!handled) return false;
-    try {
-      await message.commit();
-    } catch (err) {
-      // Not fatal: the message comes again after a restart or rebalance, and the inbox absorbs it.
-      this.o.log.warn({ err, topic: message.topic, partition: message.partition, offset: delivered.offset }, 'Kafka offset commit failed');
-    }
+    this.uncommitted.set(`${message.topic}:${message.partition}`, message);
+    this.commitTimer ??= setTimeout(() => void this.commitHandled(), COMMIT_EVERY_MS);
     return true;
+  }
+
+  /** Commits the offsets of everything handled so far. */
+  private async commitHandled(): Promise<void> {
+    clearTimeout(this.commitTimer);
+    this.commitTimer = undefined;
+    const messages = [...this.uncommitted.values()];
+    this.uncommitted.clear();
+    for (const message of messages) {
+      try {
+        await message.commit();
+      } catch (err) {
+        // Not fatal: the message comes again after a restart or rebalance, and the inbox absorbs it.
+        this.o.log.warn({ err, topic: message.topic, partition: message.partition, offset: message.offset.toString() }, 'Kafka offset commit failed');
+      }
+    }
   }
 }
 

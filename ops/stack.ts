@@ -13,6 +13,8 @@ export interface StackOptions {
   embeddedPgPort: number;
   dbPrefix: string;
   gatewayPort: number;
+  /** false: subgraphs only (start gateways with `startGateway`). */
+  gateway?: boolean;
   subgraphPorts: Record<string, number>;
   /** Extra environment for every process (seed sizes, log level, OTel…). */
   env?: NodeJS.ProcessEnv;
@@ -27,6 +29,7 @@ export interface Stack {
   processes: Map<string, ChildProcess>;
   /** Starts a subgraph again (after `stopProcess`). */
   startSubgraph(name: string): Promise<void>;
+  startGateway(name: string, port: number, env?: NodeJS.ProcessEnv, entry?: string): Promise<ChildProcess>;
   stopProcess(name: string): Promise<void>;
   stop(): Promise<void>;
 }
@@ -70,6 +73,21 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     await waitUntilUp(`http://127.0.0.1:${opts.subgraphPorts[name]}/healthz`, child, name);
   };
 
+  /** Starts a gateway process over the stack's subgraphs (`pnpm bench gateway` starts several). */
+  const startGateway = async (name: string, port: number, env: NodeJS.ProcessEnv = {}, entry = path.join(ROOT, 'gateway', 'src', 'main.ts')) => {
+    const gateway = launch(name, entry, {
+      ...common,
+      PORT: String(port),
+      OTEL_SERVICE_NAME: 'gateway',
+      ...Object.fromEntries(Object.entries(subgraphUrls).map(([n, url]) => [`SUBGRAPH_${n.toUpperCase()}_URL`, url])),
+      ...env,
+    }, output);
+    processes.set(name, gateway);
+    // A gateway without /healthz (stock Apollo, in benchmarks) is up once it answers at all.
+    await waitUntilUp(`http://127.0.0.1:${port}/healthz`, gateway, name, 120_000, (status) => status < 500);
+    return gateway;
+  };
+
   const stopProcess = async (name: string) => {
     const child = processes.get(name);
     processes.delete(name);
@@ -83,21 +101,14 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   };
 
   const stop = async () => {
-    await stopProcess('gateway');
+    await Promise.all([...processes.keys()].filter((n) => !SUBGRAPHS.some((s) => s.name === n)).map(stopProcess));
     await Promise.all(SUBGRAPHS.map(({ name }) => stopProcess(name)));
     await embedded?.stop();
   };
 
   try {
     await Promise.all(SUBGRAPHS.map(({ name }) => startSubgraph(name)));
-    const gateway = launch('gateway', path.join(ROOT, 'gateway', 'src', 'main.ts'), {
-      ...common,
-      PORT: String(opts.gatewayPort),
-      OTEL_SERVICE_NAME: 'gateway',
-      ...Object.fromEntries(Object.entries(subgraphUrls).map(([name, url]) => [`SUBGRAPH_${name.toUpperCase()}_URL`, url])),
-    }, output);
-    processes.set('gateway', gateway);
-    await waitUntilUp(`http://127.0.0.1:${opts.gatewayPort}/healthz`, gateway, 'gateway');
+    if (opts.gateway !== false) await startGateway('gateway', opts.gatewayPort);
   } catch (err) {
     await stop();
     throw err;
@@ -109,6 +120,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     databaseUrl,
     processes,
     startSubgraph,
+    startGateway,
     stopProcess,
     stop,
   };
@@ -128,12 +140,12 @@ function launch(name: string, entry: string, env: NodeJS.ProcessEnv, output: (na
   return child;
 }
 
-async function waitUntilUp(url: string, child: ChildProcess, name: string, timeoutMs = 120_000) {
+async function waitUntilUp(url: string, child: ChildProcess, name: string, timeoutMs = 120_000, up: (status: number) => boolean = (status) => status === 200) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode} while starting`);
     try {
-      if ((await fetch(url, { signal: AbortSignal.timeout(1000) })).ok) return;
+      if (up((await fetch(url, { signal: AbortSignal.timeout(1000) })).status)) return;
     } catch {
       /* not listening yet */
     }

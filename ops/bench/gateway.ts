@@ -1,0 +1,173 @@
+import { execFile } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { SUBGRAPHS } from '@cloudlab/kit/topology';
+import { ROOT, startStack } from '../stack';
+import type { LoadResult } from './load';
+
+const run = promisify(execFile);
+
+/** Fields across all four read subgraphs, several levels deep: products → reviews → authors → their reviews → products. */
+export const HEAVY_QUERY = `query Heavy {
+  products(first: 10) { edges { node {
+    id name price { amount currency } stock { available } averageRating
+    reviews(first: 4) { edges { node {
+      rating body author { id name
+        reviews(first: 3) { edges { node { rating product { id name inStock reviewCount vendor { name } } } } }
+      }
+    } } }
+  } } }
+}`;
+
+/**
+ * `pnpm bench gateway [--quick]`: Cloud Lab's gateway (production features on, response cache
+ * off), stock @apollo/gateway with default options, and Cloud Lab's gateway with the response
+ * cache on — over the same subgraphs and supergraph, alternating rounds so drift shows, load from
+ * a separate process. Prints a table, then one JSON line.
+ */
+async function main() {
+  const quick = process.argv.includes('--quick');
+  const seconds = quick ? 3 : 10;
+  const rounds = quick ? 1 : 3;
+  const connectionsList = [10, 100];
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'cloudlab-bench-'));
+  chmodSync(dataDir, 0o755);
+  const base = 30_000 + Math.floor(Math.random() * 1000) * 12;
+  const sink = await spanSink(); // an OTLP endpoint that accepts and drops every span
+  const stack = await startStack({
+    databaseUrl: process.env.DATABASE_URL || undefined,
+    dataDir,
+    embeddedPgPort: base,
+    dbPrefix: `bench_${Date.now().toString(36)}_`,
+    gatewayPort: base + 1,
+    gateway: false,
+    subgraphPorts: Object.fromEntries(SUBGRAPHS.map(({ name }, i) => [name, base + 2 + i])),
+    env: { LOG_LEVEL: 'warn' },
+    output: (name, line) => /error|Error/.test(line) && console.error(`[${name}] ${line}`),
+  });
+  const production = {
+    NODE_ENV: 'production',
+    OTEL_EXPORTER_OTLP_ENDPOINT: sink.url,
+    RESPONSE_CACHE_ENABLED: 'false',
+    // Limits on, but high enough never to trigger under benchmark load.
+    RATE_LIMIT_ANON_PER_MIN: '100000000',
+    RATE_LIMIT_USER_PER_MIN: '100000000',
+  };
+  const gateways = {
+    cloudlab: { port: base + 20, env: production, entry: undefined },
+    stock: { port: base + 21, env: {}, entry: path.join(ROOT, 'ops', 'bench', 'stock-gateway.ts') },
+    cached: { port: base + 22, env: { ...production, RESPONSE_CACHE_ENABLED: 'true' }, entry: undefined },
+  } as const;
+  try {
+    const pids: Record<string, number> = {};
+    for (const [name, g] of Object.entries(gateways)) pids[name] = (await stack.startGateway(name, g.port, g.env, g.entry)).pid!;
+    const url = (name: keyof typeof gateways) => `http://127.0.0.1:${gateways[name].port}/graphql`;
+    const storefront = readFileSync(path.join(ROOT, 'clients', 'operations', 'storefront.graphql'), 'utf8');
+    const queries = {
+      StorefrontHome: JSON.stringify({ query: storefront, operationName: 'StorefrontHome', variables: {} }),
+      Heavy: JSON.stringify({ query: HEAVY_QUERY, operationName: 'Heavy' }),
+    };
+
+    // Same answers from all three before anything is timed.
+    for (const [name, body] of Object.entries(queries)) {
+      const answers = await Promise.all((Object.keys(gateways) as (keyof typeof gateways)[]).map((g) => post(url(g), body)));
+      if (answers.some((a) => a !== answers[0])) throw new Error(`${name}: the gateways answer differently:\n${answers.map((a) => a.slice(0, 300)).join('\n')}`);
+      if (answers[0]!.includes('"errors"')) throw new Error(`${name} fails: ${answers[0]!.slice(0, 500)}`);
+    }
+
+    const scenarios = [];
+    for (const [query, body] of Object.entries(queries)) {
+      for (const connections of connectionsList) {
+        const results: Record<string, LoadResult[]> = { cloudlab: [], stock: [], cached: [] };
+        for (const g of Object.keys(gateways) as (keyof typeof gateways)[]) await load(url(g), body, connections, quick ? 1 : 3); // warm-up
+        for (let r = 0; r < rounds; r++) {
+          for (const g of Object.keys(gateways) as (keyof typeof gateways)[]) results[g]!.push(await load(url(g), body, connections, seconds));
+        }
+        const s = summarize(results);
+        scenarios.push({ query, connections, ...s });
+        console.log(
+          `${query.padEnd(15)} c=${String(connections).padEnd(4)} cloudlab ${fmt(s.cloudlab)} | stock ${fmt(s.stock)} | cached ${fmt(s.cached)} | cloudlab/stock ×${s.ratio}`,
+        );
+      }
+    }
+    const rss = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, peakRssMb(pid)]));
+    console.log(`peak RSS MB: ${JSON.stringify(rss)}; cores: ${require('node:os').cpus().length}`);
+    console.log(
+      JSON.stringify(
+        scenarios.map((s) => ({
+          query: s.query,
+          connections: s.connections,
+          cloudlab_rps: s.cloudlab.rps,
+          stock_rps: s.stock.rps,
+          ratio: s.ratio,
+          cloudlab_p99_ms: s.cloudlab.latency_ms.p99,
+          stock_p99_ms: s.stock.latency_ms.p99,
+          cached_rps: s.cached.rps,
+          cloudlab_p50_ms: s.cloudlab.latency_ms.p50,
+          stock_p50_ms: s.stock.latency_ms.p50,
+          errors: s.cloudlab.errors + s.stock.errors + s.cached.errors,
+          peak_rss_mb: rss,
+        })),
+      ),
+    );
+  } finally {
+    await stack.stop();
+    await sink.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function load(url: string, body: string, connections: number, seconds: number): Promise<LoadResult> {
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', path.join(__dirname, 'load.ts'), url, body, String(connections), String(seconds)], { cwd: ROOT });
+  return JSON.parse(stdout.trim().split('\n').at(-1)!) as LoadResult;
+}
+
+/** Mean requests/s over the rounds; the median round's latency percentiles. */
+function summarize(results: Record<string, LoadResult[]>) {
+  const pick = (list: LoadResult[]) => {
+    const byRps = [...list].sort((a, b) => a.rps - b.rps);
+    const median = byRps[Math.floor(byRps.length / 2)]!;
+    return {
+      rps: Math.round(list.reduce((sum, r) => sum + r.rps, 0) / list.length),
+      latency_ms: median.latency_ms,
+      errors: list.reduce((sum, r) => sum + r.errors, 0),
+      rounds: list.map((r) => r.rps),
+    };
+  };
+  const cloudlab = pick(results.cloudlab!);
+  const stock = pick(results.stock!);
+  const cached = pick(results.cached!);
+  return { cloudlab, stock, cached, ratio: Math.round((cloudlab.rps / stock.rps) * 100) / 100 };
+}
+
+const fmt = (r: { rps: number; latency_ms: Record<string, number>; errors: number }) =>
+  `${String(r.rps).padStart(6)} rps p50 ${r.latency_ms.p50} p95 ${r.latency_ms.p95} p99 ${r.latency_ms.p99} ms${r.errors ? ` errors ${r.errors}` : ''}`;
+
+function peakRssMb(pid: number): number {
+  try {
+    const kb = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+    return Math.round(kb / 1024);
+  } catch {
+    return 0;
+  }
+}
+
+async function post(url: string, body: string): Promise<string> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  return res.text();
+}
+
+async function spanSink() {
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return { url: `http://127.0.0.1:${port}`, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+void main();

@@ -1,11 +1,10 @@
 import { execFile } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { SUBGRAPHS } from '@cloudlab/kit/topology';
-import { ROOT, startStack } from '../stack';
+import { ROOT } from '../stack';
+import { benchStack, extraPort } from './bench-stack';
 import type { LoadResult } from './load';
 
 const run = promisify(execFile);
@@ -33,21 +32,8 @@ async function main() {
   const seconds = quick ? 3 : 10;
   const rounds = quick ? 1 : 3;
   const connectionsList = [10, 100];
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'cloudlab-bench-'));
-  chmodSync(dataDir, 0o755);
-  const base = 30_000 + Math.floor(Math.random() * 1000) * 12;
   const sink = await spanSink(); // an OTLP endpoint that accepts and drops every span
-  const stack = await startStack({
-    databaseUrl: process.env.DATABASE_URL || undefined,
-    dataDir,
-    embeddedPgPort: base,
-    dbPrefix: `bench_${Date.now().toString(36)}_`,
-    gatewayPort: base + 1,
-    gateway: false,
-    subgraphPorts: Object.fromEntries(SUBGRAPHS.map(({ name }, i) => [name, base + 2 + i])),
-    env: { LOG_LEVEL: 'warn' },
-    output: (name, line) => /error|Error/.test(line) && console.error(`[${name}] ${line}`),
-  });
+  const stack = await benchStack({ gateway: false, output: (name, line) => /error|Error/.test(line) && console.error(`[${name}] ${line}`) });
   const production = {
     NODE_ENV: 'production',
     OTEL_EXPORTER_OTLP_ENDPOINT: sink.url,
@@ -57,9 +43,9 @@ async function main() {
     RATE_LIMIT_USER_PER_MIN: '100000000',
   };
   const gateways = {
-    cloudlab: { port: base + 20, env: production, entry: undefined },
-    stock: { port: base + 21, env: {}, entry: path.join(ROOT, 'ops', 'bench', 'stock-gateway.ts') },
-    cached: { port: base + 22, env: { ...production, RESPONSE_CACHE_ENABLED: 'true' }, entry: undefined },
+    cloudlab: { port: extraPort(stack, 0), env: production, entry: undefined },
+    stock: { port: extraPort(stack, 1), env: {}, entry: path.join(ROOT, 'ops', 'bench', 'stock-gateway.ts') },
+    cached: { port: extraPort(stack, 2), env: { ...production, RESPONSE_CACHE_ENABLED: 'true' }, entry: undefined },
   } as const;
   try {
     const pids: Record<string, number> = {};
@@ -116,7 +102,6 @@ async function main() {
   } finally {
     await stack.stop();
     await sink.close();
-    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

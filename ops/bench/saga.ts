@@ -1,10 +1,9 @@
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Db, databaseUrl } from '@cloudlab/kit';
-import { SUBGRAPHS } from '@cloudlab/kit/topology';
-import { ROOT, startStack } from '../stack';
+import { ROOT } from '../stack';
+import { benchStack } from './bench-stack';
 import { percentiles } from './stats';
 
 /**
@@ -21,21 +20,8 @@ async function main() {
   const quick = process.argv.includes('--quick');
   const total = arg('orders', quick ? 50 : 500);
   const concurrency = arg('concurrency', 20);
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'cloudlab-bench-'));
-  chmodSync(dataDir, 0o755);
-  const base = 28_000 + Math.floor(Math.random() * 1000) * 10;
-  const dbPrefix = `bench_${Date.now().toString(36)}_`;
-  const stack = await startStack({
-    databaseUrl: process.env.DATABASE_URL || undefined,
-    dataDir,
-    embeddedPgPort: base,
-    dbPrefix,
-    gatewayPort: base + 1,
-    subgraphPorts: Object.fromEntries(SUBGRAPHS.map(({ name }, i) => [name, base + 2 + i])),
-    env: { LOG_LEVEL: 'warn', KAFKA_NAMESPACE: process.env.KAFKA_BROKERS ? dbPrefix : '', SAGA_STEP_TIMEOUT_MS: '30000' },
-    output: () => undefined,
-  });
-  const orders = new Db(databaseUrl(stack.databaseUrl, `${dbPrefix}orders`), 2);
+  const stack = await benchStack({ env: { SAGA_STEP_TIMEOUT_MS: '30000' } });
+  const orders = new Db(databaseUrl(stack.databaseUrl, `${stack.dbPrefix}orders`), 2);
   try {
     const commerce = readFileSync(path.join(ROOT, 'clients', 'operations', 'commerce.graphql'), 'utf8');
     const call = async (body: unknown, token?: string) => {
@@ -105,7 +91,6 @@ async function main() {
   } finally {
     await orders.close();
     await stack.stop();
-    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

@@ -1,8 +1,7 @@
-import { mkdtempSync, chmodSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { SUBGRAPHS } from '@cloudlab/kit/topology';
-import { ROOT, startStack } from '../stack';
+import { ROOT } from '../stack';
+import { benchStack } from './bench-stack';
 import { percentiles } from './stats';
 
 /**
@@ -13,19 +12,7 @@ import { percentiles } from './stats';
 async function main() {
   const quick = process.argv.includes('--quick');
   const requests = quick ? 100 : 1000;
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'cloudlab-bench-'));
-  chmodSync(dataDir, 0o755);
-  const base = 24_000 + Math.floor(Math.random() * 1000) * 8;
-  const stack = await startStack({
-    databaseUrl: process.env.DATABASE_URL || undefined,
-    dataDir,
-    embeddedPgPort: base,
-    dbPrefix: `bench_${Date.now().toString(36)}_`,
-    gatewayPort: base + 1,
-    subgraphPorts: Object.fromEntries(SUBGRAPHS.map(({ name }, i) => [name, base + 2 + i])),
-    env: { LOG_LEVEL: 'warn' },
-    output: () => undefined,
-  });
+  const stack = await benchStack();
   try {
     const query = readFileSync(path.join(ROOT, 'clients', 'operations', 'storefront.graphql'), 'utf8');
     const body = JSON.stringify({ query, operationName: 'StorefrontHome', variables: {} });
@@ -51,7 +38,6 @@ async function main() {
     console.log(JSON.stringify({ bench: 'storefront', requests, latency_ms: p, sql_per_request: perRequest }));
   } finally {
     await stack.stop();
-    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

@@ -1,0 +1,41 @@
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { dropDatabases } from '@cloudlab/kit/db/pool';
+import { SUBGRAPHS } from '@cloudlab/kit/topology';
+import { startStack, type Stack, type StackOptions } from '../stack';
+
+/**
+ * A fresh stack for one benchmark: its own databases (embedded PostgreSQL in a temp folder, or
+ * DATABASE_URL under a unique prefix) and ports, so a benchmark never touches a running
+ * `pnpm start`. `stop()` removes what it made.
+ */
+export async function benchStack(opts: Partial<StackOptions> = {}): Promise<Stack & { dbPrefix: string }> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'cloudlab-bench-'));
+  chmodSync(dataDir, 0o755);
+  const base = 24_000 + Math.floor(Math.random() * 2000) * 16;
+  const dbPrefix = `bench_${Date.now().toString(36)}_`;
+  const stack = await startStack({
+    databaseUrl: process.env.DATABASE_URL || undefined,
+    dataDir,
+    embeddedPgPort: base,
+    dbPrefix,
+    gatewayPort: base + 1,
+    subgraphPorts: Object.fromEntries(SUBGRAPHS.map(({ name }, i) => [name, base + 2 + i])),
+    output: () => undefined,
+    ...opts,
+    env: { LOG_LEVEL: 'warn', KAFKA_NAMESPACE: process.env.KAFKA_BROKERS ? dbPrefix : '', ...opts.env },
+  });
+  return {
+    ...stack,
+    dbPrefix,
+    stop: async () => {
+      await stack.stop();
+      if (process.env.DATABASE_URL) await dropDatabases(process.env.DATABASE_URL, dbPrefix);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A free-ish port range of this stack for extra processes (gateways under test). */
+export const extraPort = (stack: Stack, offset: number) => Number(new URL(stack.gatewayUrl).port) + 20 + offset;

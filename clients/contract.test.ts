@@ -8,7 +8,7 @@ const publicSchema = buildSchema(readFileSync(path.join(__dirname, '..', 'schema
 const sharedContract = path.join(__dirname, '..', '..', 'shared', 'contract');
 
 describe('first-party operations', () => {
-  it.each(['storefront', 'accounts'])('%s.graphql is valid against the public schema', (name) => {
+  it.each(['storefront', 'accounts', 'live'])('%s.graphql is valid against the public schema', (name) => {
     const errors = validate(publicSchema, parse(readFileSync(path.join(here, `${name}.graphql`), 'utf8')));
     expect(errors.map((e: Error) => e.message)).toEqual([]);
   });

@@ -79,6 +79,9 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       ...common,
       PORT: String(port),
       OTEL_SERVICE_NAME: 'gateway',
+      // The gateway reads domain events (cache invalidation) from the same bus as the subgraphs.
+      DATABASE_URL: databaseUrl,
+      DB_PREFIX: opts.dbPrefix,
       ...Object.fromEntries(Object.entries(subgraphUrls).map(([n, url]) => [`SUBGRAPH_${n.toUpperCase()}_URL`, url])),
       ...env,
     }, output);

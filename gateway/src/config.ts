@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { env, jwtEnv, loadConfig } from '@cloudlab/kit';
+import type { CorsOrigins } from './cors';
 
 /** The gateway's settings: env first, then command-line flags (`--supergraph`, `--port`) win. */
 export function gatewayConfig(argv: string[] = process.argv.slice(2), source = process.env) {
@@ -18,14 +19,100 @@ export function gatewayConfig(argv: string[] = process.argv.slice(2), source = p
       JWT_JWKS_URL: env.optionalUrl(),
       ...jwtEnv,
       SUBGRAPH_TIMEOUT_MS: env.int(5000, 1),
+      // `lean`: Cloud Lab's query plan executor (execution/README.md); `apollo`: @apollo/gateway's own.
+      GATEWAY_EXECUTOR: z.enum(['lean', 'apollo']).default('lean'),
       READINESS_TIMEOUT_MS: env.int(1000, 1),
       BODY_LIMIT_BYTES: env.int(1 << 20, 1024),
+      // Subscriptions over graphql-ws (subscriptions/README.md).
+      SUBSCRIPTIONS_MAX_PER_CONNECTION: env.int(100, 1),
+      SUBSCRIPTIONS_MAX_PER_USER: env.int(500, 1),
+      SUBSCRIPTIONS_KEEPALIVE_MS: env.int(12_000, 0),
+      SUBSCRIPTIONS_INIT_TIMEOUT_MS: env.int(3_000, 1),
+      SUBSCRIPTIONS_MAX_QUEUE: env.int(1_000, 1),
+      SUBSCRIPTIONS_DEDUPE: env.bool(true),
+      // Operation limits, checked before planning (plugins/operation-limits.ts).
+      OPERATION_MAX_DEPTH: env.int(15, 1),
+      OPERATION_MAX_ALIASES: env.int(30, 0),
+      OPERATION_MAX_ROOT_FIELDS: env.int(20, 1),
+      OPERATION_MAX_TOKENS: env.int(5000, 100),
+      OPERATION_MAX_COST: env.int(10_000, 1),
+      OPERATION_COST_LIST_SIZE: env.int(10, 1),
+      OPERATION_COST_MAX_LIST_SIZE: env.int(100, 1),
+      OPERATION_COST_WEIGHTS: fieldWeights(),
+      // Trusted documents, API keys, APQ, the public cache policy.
+      PERSISTED_QUERY_MANIFEST: z.string().default(path.join(__dirname, '..', '..', 'clients', 'persisted-query-manifest.json')),
+      API_KEYS_FILE: z.string().default(path.join(__dirname, '..', 'api-keys.json')),
+      REDIS_URL: env.optionalUrl(),
+      APQ_TTL_SECONDS: env.int(86_400, 0),
+      HTTP_CACHE_MAX_AGE_SECONDS: env.int(60, 0),
+      // Rate limits (plugins/rate-limit.ts) and the response cache (plugins/response-cache.ts),
+      // shared by every instance through REDIS_URL; without it, per instance in memory.
+      REDIS_PREFIX: z.string().default('cloudlab:'),
+      RATE_LIMIT_ENABLED: env.bool(true),
+      RATE_LIMIT_ANON_PER_MIN: env.int(300, 1),
+      RATE_LIMIT_USER_PER_MIN: env.int(1200, 1),
+      RATE_LIMIT_TIERS: jsonRecord('{"partner":6000,"mobile":20000}'),
+      RATE_LIMIT_COST_UNIT: env.int(100, 1),
+      RATE_LIMIT_FAIL_OPEN: env.bool(true),
+      // Proxies in front of the gateway whose X-Forwarded-For entries are believed (0: the socket's address).
+      TRUST_PROXY: env.int(0, 0),
+      RESPONSE_CACHE_ENABLED: env.bool(true),
+      RESPONSE_CACHE_MAX_ENTRIES: env.int(10_000, 1),
+      RESPONSE_CACHE_MAX_TTL_SECONDS: env.int(300, 1),
+      RESPONSE_CACHE_MAX_ENTRY_BYTES: env.int(512 * 1024, 1024),
+      // Where cache invalidations come from: the event bus (embedded log on DATABASE_URL, or Kafka).
+      DATABASE_URL: env.optionalUrl(),
+      DB_PREFIX: env.dbPrefix(),
+      KAFKA_BROKERS: z.string().default(''),
+      KAFKA_NAMESPACE: z.string().regex(/^[a-zA-Z0-9._-]*$/, 'letters, digits, . _ - only').default(''),
+      // Security basics: a request that takes longer gets 504; browser origins allowed by CORS.
+      REQUEST_TIMEOUT_MS: env.int(10_000, 1),
+      CORS_ORIGINS: z.string().optional(),
     },
     { ...source, ...(flags.port ? { PORT: flags.port } : {}), ...(flags.supergraph ? { SUPERGRAPH_PATH: flags.supergraph } : {}) },
   );
-  return { ...c, SUPERGRAPH_PATH: path.resolve(c.SUPERGRAPH_PATH), production: c.NODE_ENV === 'production' };
+  return {
+    ...c,
+    SUPERGRAPH_PATH: path.resolve(c.SUPERGRAPH_PATH),
+    PERSISTED_QUERY_MANIFEST: path.resolve(c.PERSISTED_QUERY_MANIFEST),
+    API_KEYS_FILE: path.resolve(c.API_KEYS_FILE),
+    production: c.NODE_ENV === 'production',
+    // Unset: any localhost origin in development, none in production; `*` allows every origin.
+    CORS_ORIGINS: corsOrigins(c.CORS_ORIGINS, c.NODE_ENV === 'production'),
+  };
 }
 export type GatewayConfig = ReturnType<typeof gatewayConfig>;
+
+/** `Type.field=weight,…` (e.g. `Query.search=5,Product.reviews=2`): per-field cost hints. */
+function fieldWeights() {
+  return z
+    .string()
+    .default('')
+    .refine((v) => v.split(',').every((p) => !p.trim() || /^\s*\w+\.\w+\s*=\s*\d+\s*$/.test(p)), 'expected Type.field=N,…')
+    .transform((v) => Object.fromEntries(v.split(',').filter((p) => p.trim()).map((p) => p.split('=').map((x) => x.trim())).map(([k, n]) => [k!, Number(n)])));
+}
+
+/** A JSON object of positive integers, e.g. `{"partner":6000}` (rate-limit tiers, points per minute). */
+function jsonRecord(fallback: string) {
+  return z
+    .string()
+    .default(fallback)
+    .transform((v, ctx) => {
+      try {
+        return JSON.parse(v) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'expected JSON, e.g. {"partner":6000,"mobile":20000}' });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.record(z.number().int().positive()));
+}
+
+function corsOrigins(value: string | undefined, production: boolean): CorsOrigins {
+  if (value === undefined) return production ? [] : 'localhost';
+  const list = value.split(',').map((o) => o.trim()).filter(Boolean);
+  return list.includes('*') ? '*' : list;
+}
 
 function parseFlags(argv: string[]): { port?: string; supergraph?: string } {
   const out: { port?: string; supergraph?: string } = {};

@@ -9,6 +9,10 @@ interface Deps {
   context: (req: IncomingMessage) => Promise<GatewayContext>;
   readiness: () => Promise<Readiness>;
   bodyLimit: number;
+  /** A GraphQL request not answered by then gets 504 GATEWAY_TIMEOUT. */
+  requestTimeoutMs?: number;
+  /** Adds CORS headers; answers a preflight and returns true. */
+  cors?: (req: IncomingMessage, res: ServerResponse) => boolean;
   log: Logger;
 }
 
@@ -17,6 +21,7 @@ export function httpHandler(deps: Deps) {
   return async (req: IncomingMessage, res: ServerResponse) => {
     try {
       const url = new URL(req.url ?? '/', 'http://gateway');
+      if (deps.cors?.(req, res)) return;
       switch (url.pathname) {
         case '/healthz':
           return sendJson(res, 200, { status: 'ok' });
@@ -60,15 +65,36 @@ async function graphql(req: IncomingMessage, res: ServerResponse, url: URL, deps
       body = raw.toString('utf8');
     }
   }
-  const result = await deps.apollo.executeHTTPGraphQLRequest({
-    httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-    context: () => deps.context(req),
-  });
+  const result = await withTimeout(
+    deps.apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+      context: () => deps.context(req),
+    }),
+    deps.requestTimeoutMs,
+  );
+  if (result === TIMED_OUT) {
+    deps.log.warn({ timeoutMs: deps.requestTimeoutMs }, 'request timed out');
+    return badRequest(res, 504, 'GATEWAY_TIMEOUT', `The request did not complete within ${deps.requestTimeoutMs} ms`);
+  }
   for (const [name, value] of result.headers) res.setHeader(name, value);
   res.statusCode = result.status ?? 200;
   if (result.body.kind === 'complete') return res.end(result.body.string);
   for await (const chunk of result.body.asyncIterator) res.write(chunk);
   res.end();
+}
+
+const TIMED_OUT = Symbol('timed out');
+
+/** The work's result, or TIMED_OUT when it takes longer (it is not cancelled: subgraph fetches have their own timeout). */
+async function withTimeout<T>(work: Promise<T>, ms: number | undefined): Promise<T | typeof TIMED_OUT> {
+  if (!ms) return work;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<typeof TIMED_OUT>((resolve) => (timer = setTimeout(() => resolve(TIMED_OUT), ms)));
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {

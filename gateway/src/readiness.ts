@@ -2,7 +2,13 @@
  * /readyz: the supergraph is loaded and every subgraph answers `{ __typename }` in time.
  * Results are cached briefly so a busy load balancer does not fan out a probe per check.
  */
-export function readinessProbe(opts: { urls: () => Map<string, string>; loaded: () => boolean; timeoutMs: number }) {
+export function readinessProbe(opts: {
+  urls: () => Map<string, string>;
+  loaded: () => boolean;
+  timeoutMs: number;
+  /** Redis, when configured: down only makes the gateway unready if it is `required` (rate limits fail closed). */
+  redis?: () => { status: string; required: boolean };
+}) {
   let cached: { at: number; result: Promise<Readiness> } | undefined;
   return () => {
     if (!cached || Date.now() - cached.at > 1000) cached = { at: Date.now(), result: probe() };
@@ -27,8 +33,15 @@ export function readinessProbe(opts: { urls: () => Map<string, string>; loaded: 
         }
       }),
     );
-    const ready = opts.loaded() && Object.values(subgraphs).every((s) => s === 'up');
-    return { status: ready ? 'ready' : 'not ready', supergraph: opts.loaded() ? 'loaded' : 'not loaded', subgraphs };
+    const redis = opts.redis?.();
+    const redisOk = !redis || redis.status === 'up' || !redis.required;
+    const ready = opts.loaded() && Object.values(subgraphs).every((s) => s === 'up') && redisOk;
+    return {
+      status: ready ? 'ready' : 'not ready',
+      supergraph: opts.loaded() ? 'loaded' : 'not loaded',
+      subgraphs,
+      redis: !redis ? 'not configured: rate limits and response cache are per instance' : redis.status === 'up' || redis.required ? redis.status : `${redis.status} (fail-open: serving with per-instance rate limits, response cache bypassed)`,
+    };
   }
 }
 
@@ -36,4 +49,5 @@ export interface Readiness {
   status: 'ready' | 'not ready';
   supergraph: 'loaded' | 'not loaded';
   subgraphs: Record<string, string>;
+  redis: string;
 }

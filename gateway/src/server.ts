@@ -9,8 +9,22 @@ import { contextFactory, type GatewayContext } from './context';
 import { SubgraphDataSource } from './datasource';
 import { httpHandler } from './http';
 import { jwtVerifier } from './plugins/auth';
+import { apiKeys } from './plugins/api-keys';
+import { cachePolicy } from './plugins/cache-policy';
+import { operationLimits } from './plugins/operation-limits';
+import { loadManifest, persistedQueries } from './plugins/persisted-queries';
+import { redisKeyValueCache } from './redis-cache';
+import { estimatedCost, measureOperation } from './plugins/operation-limits';
+import { clientIp, rateLimit } from './plugins/rate-limit';
+import { responseCache } from './plugins/response-cache';
+import { memoryCacheStore, redisCacheStore } from './cache-store';
+import { startCacheInvalidation } from './cache-invalidation';
+import { corsHandler } from './cors';
+import { connectRedis } from './redis';
 import { readinessProbe } from './readiness';
+import { serveSubscriptions, SubscriptionPlanner } from './subscriptions';
 import { fileSupergraph, subgraphUrl } from './supergraph';
+import { LeanGateway } from './execution';
 
 /**
  * The gateway: @apollo/gateway over a supergraph file, inside @apollo/server, behind a small
@@ -19,14 +33,30 @@ import { fileSupergraph, subgraphUrl } from './supergraph';
 export async function startGateway(config: GatewayConfig): Promise<{ server: Server; stop: () => Promise<void> }> {
   const log = createLogger('gateway', config.LOG_LEVEL);
   const urls = new Map<string, string>();
+  const services = new Map<string, SubgraphDataSource>();
   let loaded = false;
+  const manifest = loadManifest(config.PERSISTED_QUERY_MANIFEST);
+  // One Redis connection for APQ, rate limits and the response cache; each degrades while it is down.
+  const redisConnection = config.REDIS_URL ? connectRedis({ url: config.REDIS_URL, prefix: config.REDIS_PREFIX, log }) : undefined;
+  const redis = redisConnection?.client;
+  const cache = config.RESPONSE_CACHE_ENABLED
+    ? responseCache({
+        store: redisConnection ? redisCacheStore(redisConnection) : memoryCacheStore(config.RESPONSE_CACHE_MAX_ENTRIES),
+        maxTtlSeconds: config.RESPONSE_CACHE_MAX_TTL_SECONDS,
+        maxEntryBytes: config.RESPONSE_CACHE_MAX_ENTRY_BYTES,
+        log,
+      })
+    : undefined;
 
-  const gateway = new ApolloGateway({
+  // Same planning, loading and data sources either way; only the query plan executor differs.
+  const gateway = new (config.GATEWAY_EXECUTOR === 'lean' ? LeanGateway : ApolloGateway)({
     supergraphSdl: fileSupergraph(config.SUPERGRAPH_PATH, log),
     buildService: ({ name, url }) => {
       const resolved = subgraphUrl(name, url);
       urls.set(name, resolved);
-      return new SubgraphDataSource(name, resolved, config.SUBGRAPH_TIMEOUT_MS);
+      const source = new SubgraphDataSource(name, resolved, config.SUBGRAPH_TIMEOUT_MS, config.GATEWAY_EXECUTOR === 'lean');
+      services.set(name, source);
+      return source;
     },
     logger: log,
   });
@@ -36,11 +66,59 @@ export async function startGateway(config: GatewayConfig): Promise<{ server: Ser
     introspection: !config.production,
     // Stack traces go to the logs, never to clients (even in development they drown the message).
     includeStacktraceInErrorResponses: false,
+    // Token limit: the parser stops counting there, before building any AST (plugins/operation-limits.ts names the error).
+    parseOptions: { maxTokens: config.OPERATION_MAX_TOKENS },
+    // APQ for the first-party web app: shared by all gateway instances through Redis when configured.
+    persistedQueries: {
+      ...(redis ? { cache: redisKeyValueCache(redis, config.REDIS_PREFIX, log) /* Apollo adds `apq:` */ } : {}),
+      ttl: config.APQ_TTL_SECONDS || null,
+    },
+    // A header no browser sends on its own: GET with an API key is not a CSRF risk.
+    csrfPrevention: { requestHeaders: ['x-apollo-operation-name', 'apollo-require-preflight', 'x-api-key'] },
     plugins: [
       config.production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
+      persistedQueries({ manifest }),
+      operationLimits({
+        maxDepth: config.OPERATION_MAX_DEPTH,
+        maxAliases: config.OPERATION_MAX_ALIASES,
+        maxRootFields: config.OPERATION_MAX_ROOT_FIELDS,
+        maxTokens: config.OPERATION_MAX_TOKENS,
+        maxCost: config.OPERATION_MAX_COST,
+        defaultListSize: config.OPERATION_COST_LIST_SIZE,
+        maxListSize: config.OPERATION_COST_MAX_LIST_SIZE,
+        fieldWeights: config.OPERATION_COST_WEIGHTS,
+      }),
+      cachePolicy({ maxAge: config.HTTP_CACHE_MAX_AGE_SECONDS }),
+      ...(config.RATE_LIMIT_ENABLED
+        ? [
+            rateLimit({
+              anonPerMin: config.RATE_LIMIT_ANON_PER_MIN,
+              userPerMin: config.RATE_LIMIT_USER_PER_MIN,
+              tiers: config.RATE_LIMIT_TIERS,
+              costUnit: config.RATE_LIMIT_COST_UNIT,
+              failOpen: config.RATE_LIMIT_FAIL_OPEN,
+              redis: redisConnection,
+              // The same estimate the operation limits use (plugins/operation-limits.ts).
+              cost: ({ schema, document, operation, request }) =>
+                estimatedCost(request) ?? // 0 for an operation the limits refused: it costs 1 point, not its estimate
+                (operation
+                  ? measureOperation(schema, document, operation, request.variables ?? {}, {
+                      defaultListSize: config.OPERATION_COST_LIST_SIZE,
+                      maxListSize: config.OPERATION_COST_MAX_LIST_SIZE,
+                      fieldWeights: config.OPERATION_COST_WEIGHTS,
+                    }).cost
+                  : 1),
+              log,
+            }),
+          ]
+        : []),
+      ...(cache ? [cache] : []),
     ],
     logger: log,
   });
+  // Subscriptions are planned by the gateway's own planner over the same supergraph (and its reloads).
+  const planner = new SubscriptionPlanner();
+  gateway.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => planner.update(coreSupergraphSdl, apiSchema));
   await apollo.start();
   loaded = true;
 
@@ -54,27 +132,70 @@ export async function startGateway(config: GatewayConfig): Promise<{ server: Ser
     });
     return verifier(authorization);
   };
-  const context = contextFactory({ verifier: verify, secret: config.INTERNAL_SECRET });
+  const context = contextFactory({ verifier: verify, secret: config.INTERNAL_SECRET, client: apiKeys(config.API_KEYS_FILE) });
 
   const server = createServer(
     httpHandler({
       apollo,
-      context: (req) => context(req.headers),
-      readiness: readinessProbe({ urls: () => urls, loaded: () => loaded, timeoutMs: config.READINESS_TIMEOUT_MS }),
+      context: async (req) => ({ ...(await context(req.headers)), clientIp: clientIp(req, config.TRUST_PROXY) }),
+      readiness: readinessProbe({
+        urls: () => urls,
+        loaded: () => loaded,
+        timeoutMs: config.READINESS_TIMEOUT_MS,
+        redis: redisConnection && (() => ({ status: redisConnection.status(), required: !config.RATE_LIMIT_FAIL_OPEN })),
+      }),
       bodyLimit: config.BODY_LIMIT_BYTES,
+      requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
+      cors: corsHandler(config.CORS_ORIGINS),
       log,
     }),
   );
   server.keepAliveTimeout = 65_000; // longer than common load balancers' idle timeout
+  // A client that takes longer than this to send its request (slowloris) gets 408 and is closed.
+  server.requestTimeout = config.REQUEST_TIMEOUT_MS;
+  server.headersTimeout = Math.min(server.headersTimeout, config.REQUEST_TIMEOUT_MS);
+  // Cached responses are deleted when the entities they show change (events from the domains).
+  const invalidation = cache
+    ? startCacheInvalidation({
+        databaseUrl: config.DATABASE_URL,
+        dbPrefix: config.DB_PREFIX,
+        kafkaBrokers: config.KAFKA_BROKERS,
+        namespace: config.KAFKA_NAMESPACE,
+        invalidate: cache.invalidate,
+        log,
+      })
+    : undefined;
+  await invalidation?.ready;
+  // graphql-ws on the same server and path: an upgrade of GET /graphql.
+  const live = serveSubscriptions({
+    server,
+    planner,
+    services,
+    urls,
+    apollo,
+    context,
+    secret: config.INTERNAL_SECRET,
+    limits: { perConnection: config.SUBSCRIPTIONS_MAX_PER_CONNECTION, perUser: config.SUBSCRIPTIONS_MAX_PER_USER },
+    keepAliveMs: config.SUBSCRIPTIONS_KEEPALIVE_MS,
+    connectionInitTimeoutMs: config.SUBSCRIPTIONS_INIT_TIMEOUT_MS,
+    maxQueue: config.SUBSCRIPTIONS_MAX_QUEUE,
+    dedupe: config.SUBSCRIPTIONS_DEDUPE,
+    maxPayloadBytes: config.BODY_LIMIT_BYTES,
+    production: config.production,
+    log,
+  });
   await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
   log.info({ port: config.PORT, supergraph: config.SUPERGRAPH_PATH, subgraphs: Object.fromEntries(urls) }, 'gateway ready');
 
   return {
     server,
     stop: async () => {
+      await live.close();
       await new Promise((resolve) => server.close(resolve));
       server.closeAllConnections();
       await apollo.stop();
+      await invalidation?.stop();
+      await redisConnection?.close();
     },
   };
 }

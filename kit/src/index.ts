@@ -13,5 +13,7 @@ export type { SubgraphDefinition } from './server/definition';
 export { openDatabase, seedDatabase } from './server/database';
 export { runSubgraph } from './server/run';
 export { registry } from './metrics';
+export { pushIterator, mapStream, QueueOverflowError, type PushIterator } from './push-iterator';
+export type { LiveEvents } from './server/live-events';
 export { stopTelemetry } from './telemetry';
 export * from './topology';

@@ -6,6 +6,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   startup: () => import('./startup'),
   storefront: () => import('./storefront'),
   saga: () => import('./saga'),
+  subscriptions: () => import('./subscriptions'),
   gateway: () => import('./gateway'),
 };
 

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:http';
@@ -19,6 +20,7 @@ export default async function setup(project: TestProject) {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'cloudlab-e2e-'));
   chmodSync(dataDir, 0o755); // as root, embedded PostgreSQL runs as the `postgres` user, which must reach it
   const dbPrefix = process.env.DB_PREFIX ?? `e2e_${Date.now().toString(36)}_${process.pid}_`;
+  const internalSecret = process.env.INTERNAL_SECRET ?? randomBytes(32).toString('hex');
   const subgraphPorts: Record<string, number> = {};
   for (const { name } of SUBGRAPHS) subgraphPorts[name] = await freePort();
   const logs: string[] = [];
@@ -40,6 +42,17 @@ export default async function setup(project: TestProject) {
       PAYMENT_SLOW_DELAY_MS: '14000',
       // On a shared broker, topics and groups of this run are its own.
       KAFKA_NAMESPACE: process.env.KAFKA_BROKERS ? dbPrefix : '',
+      // Known to the tests, so a gateway a test starts itself can vouch for users to the subgraphs.
+      INTERNAL_SECRET: internalSecret,
+      // On a shared Redis, rate-limit counters and cached responses of this run are its own.
+      ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL, REDIS_PREFIX: `cloudlab:${dbPrefix}` } : {}),
+      // The stories here send hundreds of requests a minute from one address and count what
+      // reaches the subgraphs: the shared gateway limits generously and caches nothing. The
+      // rate-limit and response-cache stories start gateways of their own with their settings.
+      RATE_LIMIT_ANON_PER_MIN: '1000000',
+      RATE_LIMIT_USER_PER_MIN: '1000000',
+      RATE_LIMIT_TIERS: '{"partner":1000000,"mobile":1000000}',
+      RESPONSE_CACHE_ENABLED: 'false',
     },
     output: (name, line) => {
       logs.push(`[${name}] ${line}`);
@@ -55,6 +68,7 @@ export default async function setup(project: TestProject) {
   project.provide('collectorUrl', collector.url);
   project.provide('databaseUrl', stack.databaseUrl);
   project.provide('dbPrefix', dbPrefix);
+  project.provide('internalSecret', internalSecret);
   // Lets a test stop and restart a subgraph through a tiny control channel in this process.
   const control = await startControl(stack);
   project.provide('controlUrl', control.url);
@@ -93,5 +107,6 @@ declare module 'vitest' {
     databaseUrl: string;
     dbPrefix: string;
     controlUrl: string;
+    internalSecret: string;
   }
 }

@@ -1,6 +1,7 @@
 import type { Db } from '../db/pool';
 import { IDENTITY_HEADER, verifyIdentity, type Viewer } from '../identity';
 import type { Logger } from '../logger';
+import type { LiveEvents } from './live-events';
 
 /** What every resolver gets: who asks (vouched for by the gateway), the db and this request's loaders. */
 export interface SubgraphContext<L = unknown> {
@@ -8,6 +9,8 @@ export interface SubgraphContext<L = unknown> {
   db: Db;
   loaders: L;
   log: Logger;
+  /** Events for Subscription resolvers; set on operations that arrive over graphql-ws. */
+  live?: LiveEvents;
 }
 
 export async function buildContext<L>(

@@ -30,6 +30,12 @@ export interface SubgraphDefinition<L = unknown> {
   consumes?: { topics: string[]; handle: (event: EventEnvelope, q: Queryable) => Promise<void> };
   /** Periodic work (saga timeouts, slow provider answers): called every `everyMs` while running. */
   timers?: { name: string; everyMs: number; run: (deps: { db: Db; log: Logger }) => Promise<unknown> }[];
+  /**
+   * Declared by subgraphs with a `Subscription` type: the bus topics its subscription resolvers
+   * read through `ctx.live`. The kit then serves graphql-ws on /graphql and holds one broadcast
+   * bus subscription per instance for these topics (see server/subscriptions.ts). Apollo engine only.
+   */
+  subscriptions?: { topics: string[] };
   /** Extra HTTP routes (accounts serves its JWKS). */
   routes?: (app: FastifyInstance, deps: { db: Db }) => void | Promise<void>;
 }

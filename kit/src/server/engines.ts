@@ -4,7 +4,8 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
 import { mercuriusFederationPlugin } from '@mercuriusjs/federation';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { GraphQLError, parse, type GraphQLFormattedError } from 'graphql';
+import { GraphQLError, parse, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { cacheControlHeader, cachePolicyOf, type CachePolicy } from './cache-hints';
 import type { SubgraphContext } from './context';
 import type { SubgraphDefinition } from './definition';
 
@@ -14,16 +15,18 @@ type ContextFn = (req: FastifyRequest) => Promise<SubgraphContext<any>>;
  * Errors the client may see as they are; anything else is an internal error whose message is
  * hidden outside development (it is logged in full).
  */
-function maskError(formatted: GraphQLFormattedError, production: boolean): GraphQLFormattedError {
+export function maskError(formatted: GraphQLFormattedError, production: boolean): GraphQLFormattedError {
   const code = formatted.extensions?.code;
   if (code && code !== 'INTERNAL_SERVER_ERROR') return formatted;
   if (!production) return formatted;
   return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
 }
 
-export async function mountApollo(app: FastifyInstance, def: SubgraphDefinition<any>, context: ContextFn, production: boolean) {
+/** Mounts the subgraph on /graphql; returns its executable schema (graphql-ws serves it too). */
+export async function mountApollo(app: FastifyInstance, def: SubgraphDefinition<any>, context: ContextFn, production: boolean): Promise<GraphQLSchema> {
+  const schema = buildSubgraphSchema({ typeDefs: parse(def.typeDefs), resolvers: def.resolvers });
   const apollo = new ApolloServer<SubgraphContext<any>>({
-    schema: buildSubgraphSchema({ typeDefs: parse(def.typeDefs), resolvers: def.resolvers }),
+    schema,
     // Inline (ftv1) traces are for Apollo Studio, which we do not use; they cost CPU per field.
     plugins: [fastifyApolloDrainPlugin(app), ApolloServerPluginInlineTraceDisabled()],
     includeStacktraceInErrorResponses: false,
@@ -37,6 +40,7 @@ export async function mountApollo(app: FastifyInstance, def: SubgraphDefinition<
   });
   await apollo.start();
   await app.register(fastifyApollo(apollo), { context });
+  return schema;
 }
 
 export async function mountMercurius(app: FastifyInstance, def: SubgraphDefinition<any>, context: ContextFn, production: boolean) {
@@ -60,4 +64,11 @@ export async function mountMercurius(app: FastifyInstance, def: SubgraphDefiniti
       return { statusCode: 200, response: { data: execution.data ?? null, errors } };
     },
   } as any);
+  // mercurius has no cache-control plugin: work out the policy from the schema's @cacheControl
+  // hints as Apollo Server would, and send the Cache-Control header the gateway reads.
+  const policies = new WeakMap<object, CachePolicy | null>();
+  app.graphql.addHook('preExecution', async (schema, document, ctx, variables) => void policies.set(ctx, cachePolicyOf(schema, document, null, variables)));
+  app.graphql.addHook('onResolution', async (execution, ctx) => {
+    ctx.reply.header('cache-control', cacheControlHeader(execution.errors?.length ? null : (policies.get(ctx) ?? null)));
+  });
 }

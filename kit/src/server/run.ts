@@ -9,6 +9,7 @@ import { isSeeded, openDatabase, seedDatabase } from './database';
 import type { SubgraphDefinition } from './definition';
 import { mountApollo, mountMercurius } from './engines';
 import { startEvents } from './events';
+import { serveSubscriptions } from './subscriptions';
 
 /**
  * Starts one subgraph: config → database (create, migrate, seed when empty) → HTTP server with
@@ -60,8 +61,13 @@ export async function runSubgraph<L>(def: SubgraphDefinition<L>) {
   app.get('/metrics', async (_req, reply) => reply.type(registry.contentType).send(await registry.metrics()));
   await def.routes?.(app, { db });
 
-  if (def.engine === 'apollo') await mountApollo(app, def, context, production);
-  else await mountMercurius(app, def, context, production);
+  if (def.subscriptions && def.engine !== 'apollo') throw new Error(`${def.name}: subscriptions are served for the apollo engine only`);
+  if (def.engine === 'apollo') {
+    const schema = await mountApollo(app, def, context, production);
+    if (def.subscriptions) {
+      await serveSubscriptions(app, { schema, bus: events.bus, topics: def.subscriptions.topics, context: (headers) => context({ headers }), loaders: () => def.loaders(db), production, log });
+    }
+  } else await mountMercurius(app, def, context, production);
 
   const address = await app.listen({ port: config.PORT, host: config.HOST });
   log.info({ address, engine: def.engine }, `${def.name} subgraph ready`);

@@ -1,5 +1,6 @@
 import type { SubgraphContext } from '@cloudlab/kit';
 import type { Loaders } from './loaders';
+import { subscriptionResolvers } from './live';
 import { restock } from './restock';
 import * as store from './store';
 
@@ -24,6 +25,7 @@ export const resolvers = {
     restock: (_: unknown, args: { productId: string; warehouseId: string; quantity: number }, ctx: Ctx) =>
       ctx.db.tx((q) => restock(q, ctx.viewer, args)),
   },
+  ...subscriptionResolvers,
   Product: {
     // No lookup here: a product the gateway asks only `id` of costs nothing, and unknown ids
     // are simply unstocked (catalog decides whether a product exists).

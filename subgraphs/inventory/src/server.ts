@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { runSubgraph, type SubgraphDefinition } from '@cloudlab/kit';
 import { consumes } from './events';
+import { LIVE_TOPICS } from './live';
 import { createLoaders, type Loaders } from './loaders';
 import { resolvers } from './resolvers';
 import { seed } from './seed';
@@ -18,6 +19,7 @@ export const definition: SubgraphDefinition<Loaders> = {
   seed,
   seedTables: ['reservations', 'restocks', 'stock', 'warehouses'],
   consumes,
+  subscriptions: { topics: LIVE_TOPICS },
 };
 
 if (require.main === module) void runSubgraph(definition);

@@ -1,6 +1,7 @@
 import { decodeKeysetCursor, forbidden, pageSize, requireViewer, toConnection, appError, type SubgraphContext } from '@cloudlab/kit';
 import { canSeeOrder } from './access';
 import type { Loaders } from './loaders';
+import { subscriptionResolvers } from './live';
 import * as saga from './saga';
 import type { EventRow, LineRow, OrderRow } from './store';
 
@@ -33,6 +34,7 @@ export const resolvers = {
       return after ?? order;
     },
   },
+  ...subscriptionResolvers,
   Order: {
     __resolveReference: (ref: { id: string }, ctx: Ctx) => visibleOrder(ctx, ref.id),
     total: (o: OrderRow) => money(o.total, o.currency),

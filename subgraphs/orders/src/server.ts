@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { runSubgraph, type SubgraphDefinition } from '@cloudlab/kit';
 import { consumes } from './events';
+import { LIVE_TOPICS } from './live';
 import { createLoaders, type Loaders } from './loaders';
 import { resolvers } from './resolvers';
 import { expireOverdue } from './saga';
@@ -19,6 +20,7 @@ export const definition: SubgraphDefinition<Loaders> = {
   seed,
   seedTables: ['order_events', 'order_lines', 'orders', 'product_prices'],
   consumes,
+  subscriptions: { topics: LIVE_TOPICS },
   timers: [{ name: 'saga-timeouts', everyMs: 500, run: ({ db }) => expireOverdue(db) }],
 };
 

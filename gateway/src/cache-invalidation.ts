@@ -1,0 +1,80 @@
+import type { Logger } from '@cloudlab/kit';
+import { createEventBus, messageToEnvelope, type EventBus, type Subscription } from '@cloudlab/kit/events';
+import { idsIn } from './plugins/response-cache';
+
+/** Domains whose events change what cached responses show (stock levels; catalog prices, names). */
+export const INVALIDATING_TOPICS = ['cloudlab.inventory', 'cloudlab.catalog'];
+
+export interface InvalidationOptions {
+  databaseUrl?: string;
+  dbPrefix: string;
+  kafkaBrokers: string;
+  namespace: string;
+  invalidate: (ids: Iterable<string>, by: string) => Promise<number>;
+  log: Logger;
+}
+
+/**
+ * Deletes cached responses when the entities they show change: a broadcast subscription (every
+ * gateway instance sees every event; with Redis each deletes the same shared entries, which is
+ * harmless) to the domains' topics. An event's ids are its aggregate id and every `…Id` in its
+ * data, e.g. StockChanged {productId} → every response tagged with that product.
+ * Keeps trying in the background while the bus is unreachable; the cache's TTLs bound staleness.
+ */
+export function startCacheInvalidation(o: InvalidationOptions): { ready: Promise<void>; stop: () => Promise<void> } {
+  const log = o.log.child({ component: 'cache-invalidation' });
+  if (!o.databaseUrl && !o.kafkaBrokers) {
+    log.info('no event bus (DATABASE_URL or KAFKA_BROKERS): cached responses expire by their maxAge only');
+    return { ready: Promise.resolve(), stop: async () => undefined };
+  }
+  let bus: EventBus | undefined;
+  let subscription: Subscription | undefined;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+
+  const connect = async () => {
+    try {
+      bus = await createEventBus({
+        kafkaBrokers: o.kafkaBrokers.split(','),
+        databaseUrl: o.databaseUrl ?? '',
+        dbPrefix: o.dbPrefix,
+        clientId: 'gateway',
+        namespace: o.namespace,
+        log,
+      });
+      subscription = await bus.subscribe({
+        broadcast: true,
+        topics: INVALIDATING_TOPICS,
+        handler: async (message) => {
+          const decoded = messageToEnvelope(message);
+          if (!decoded.ok) return log.warn({ topic: message.topic, reason: decoded.reason }, 'skipping a message that is not an event');
+          const { event } = decoded;
+          const n = await o.invalidate(idsIn(event.data, new Set([event.aggregateId.toLowerCase()])), event.type);
+          if (n) log.debug({ type: event.type, aggregateId: event.aggregateId, deleted: n }, 'cached responses invalidated');
+        },
+      });
+      log.info({ topics: INVALIDATING_TOPICS, bus: bus.kind }, 'response cache listens for changes');
+      if (stopped) await close();
+    } catch (err) {
+      log.error({ err }, 'cannot subscribe to the event bus; retrying in 5 s (cached responses expire by maxAge meanwhile)');
+      await bus?.close().catch(() => undefined);
+      bus = undefined;
+      if (!stopped) timer = setTimeout(() => void connect(), 5000);
+    }
+  };
+  const close = async () => {
+    await subscription?.close();
+    await bus?.close();
+  };
+  const started = connect();
+  return {
+    /** Settles once the first attempt to subscribe has succeeded or failed. */
+    ready: started,
+    stop: async () => {
+      stopped = true;
+      clearTimeout(timer);
+      await started;
+      await close();
+    },
+  };
+}

@@ -1,0 +1,217 @@
+import { createHash } from 'node:crypto';
+import { ApolloGateway, buildOperationContext } from '@apollo/gateway';
+import { operationFromDocument, type Operation } from '@apollo/federation-internals';
+import type { QueryPlan, PlanNode } from '@apollo/query-planner';
+import { GraphQLError, getVariableValues, Kind, type DocumentNode, type OperationDefinitionNode } from 'graphql';
+import { executeNode, type ExecutionState } from './execute';
+import {
+  computeResponse,
+  OpenTelemetrySpanNames,
+  operationContextSpanAttributes,
+  readInternals,
+  recordExceptions,
+  requestContextSpanAttributes,
+  tracer,
+  type ExecutionResult,
+  type GatewayInternals,
+  type RequestContext,
+  type StockExecutor,
+} from './internals';
+import { BAIL, compileShape, shape, type CompiledShape } from './shape';
+
+/** What the lean executor keeps per query plan (so per operation and supergraph). */
+interface Compiled {
+  /** Set when this operation goes to the stock executor (introspection, subscriptions, @defer…). */
+  fallback?: string;
+  operation: OperationDefinitionNode;
+  /** `operationFromDocument(apiSchema, …)`: stock builds it on every request, we once. */
+  federationOperation: Operation;
+  shape: CompiledShape;
+  apiSchema: unknown;
+}
+
+export interface LeanExecutorStats {
+  lean: number;
+  stock: number;
+  /** Requests whose shaping fell back to stock `computeResponse` (odd subgraph data). */
+  slowShaping: number;
+}
+
+/**
+ * ApolloGateway that keeps loading, planning (its QueryPlanner and plan cache), hot reload and
+ * data sources, but hands Apollo Server a leaner executor (see README.md). Requests it does not
+ * handle go to the stock executor, which also plans and caches every operation the first time.
+ */
+export class LeanGateway extends ApolloGateway {
+  readonly leanStats: LeanExecutorStats = { lean: 0, stock: 0, slowShaping: 0 };
+  private compiled = new WeakMap<QueryPlan, Compiled>();
+  private planKeys = new Map<string, string>();
+  private internals?: GatewayInternals;
+
+  override async load(options?: Parameters<ApolloGateway['load']>[0]) {
+    const loaded = await super.load(options);
+    const internals = readInternals(this);
+    if (typeof internals === 'string') {
+      // Not the 2.14 internals we know: serve everything with the stock executor.
+      console.warn(`lean executor disabled (${internals}): using the stock @apollo/gateway executor`);
+      return loaded;
+    }
+    this.internals = internals;
+    const stock = loaded.executor;
+    return { ...loaded, executor: ((requestContext: RequestContext) => this.leanExecute(requestContext, stock)) as StockExecutor };
+  }
+
+  private async leanExecute(rc: RequestContext, stock: StockExecutor): Promise<ExecutionResult> {
+    const g = this.internals!;
+    const { request, document, queryHash } = rc;
+    if (
+      g.config.debug ||
+      g.experimental_didResolveQueryPlan ||
+      rc.metrics?.captureTraces ||
+      (g.config.__exposeQueryPlanExperimental && request.http?.headers?.get('Apollo-Query-Plan-Experimental'))
+    ) {
+      return this.stock(rc, stock);
+    }
+    const key = request.operationName ? this.planKey(queryHash, request.operationName) : queryHash;
+    const plan = await g.queryPlanStore.get(key);
+    // Not planned yet: stock plans it, caches the plan and executes this request.
+    if (!plan) return this.stock(rc, stock);
+    let compiled = this.compiled.get(plan);
+    if (!compiled || compiled.apiSchema !== g.apiSchema) {
+      compiled = this.compile(plan, document, request.operationName);
+      this.compiled.set(plan, compiled);
+    }
+    if (compiled.fallback) return this.stock(rc, stock);
+    this.leanStats.lean++;
+
+    return tracer.startActiveSpan(OpenTelemetrySpanNames.REQUEST, { attributes: requestContextSpanAttributes(rc, g.config.telemetry) }, async (span) => {
+      try {
+        span.setAttributes(operationContextSpanAttributes({ operation: compiled.operation } as never));
+        const variableDefinitions = compiled.operation.variableDefinitions;
+        if (variableDefinitions) {
+          const { errors } = getVariableValues(g.schema!, variableDefinitions, request.variables || {});
+          if (errors && errors.length > 0) {
+            recordExceptions(span, errors, g.config.telemetry);
+            span.setStatus({ code: 2 });
+            return { errors };
+          }
+        }
+        const response = await this.execute(g, rc, plan, compiled);
+        if (response.errors) {
+          recordExceptions(span, response.errors, g.config.telemetry);
+          span.setStatus({ code: 2 });
+        }
+        return response;
+      } catch (err) {
+        recordExceptions(span, [err as Error], g.config.telemetry);
+        span.setStatus({ code: 2 });
+        throw err;
+      } finally {
+        span.end();
+      }
+    });
+  }
+
+  private stock(rc: RequestContext, stock: StockExecutor) {
+    this.leanStats.stock++;
+    return stock(rc);
+  }
+
+  /** Stock executeQueryPlan, minus the per-request operation rebuild and Studio trace nodes. */
+  private async execute(g: GatewayInternals, rc: RequestContext, plan: QueryPlan, compiled: Compiled): Promise<ExecutionResult> {
+    const st: ExecutionState = {
+      gateway: g,
+      requestContext: rc,
+      supergraphSchema: g.supergraphSchema!,
+      variableDefinitions: compiled.federationOperation.variableDefinitions,
+      errors: [],
+      spans: true,
+    };
+    const data: Record<string, any> = {};
+    if (plan.node) await executeNode(st, plan.node as PlanNode, { path: [], data, fullResult: data });
+
+    const errors = st.errors;
+    const variables = rc.request.variables;
+    let shaped: { data: Record<string, unknown> | null | undefined; errors: GraphQLError[] };
+    try {
+      try {
+        shaped = shape(compiled.shape, data, variables);
+      } catch (err) {
+        if (err !== BAIL) throw err;
+        // Data stock would assert on: let stock shaping answer (and fail) exactly as it does.
+        this.leanStats.slowShaping++;
+        shaped = computeResponse({
+          operation: compiled.federationOperation,
+          variables,
+          input: data,
+          introspectionHandling: () => {
+            throw new Error('introspection is served by the stock executor');
+          },
+        });
+      }
+    } catch (error) {
+      // Stock post-processing's catch.
+      if (error instanceof GraphQLError) return { errors: [error] };
+      if (error instanceof Error) return { errors: [new GraphQLError(error.message, { originalError: error })] };
+      (rc.logger || console).error('Unexpected error during query plan execution: ' + error);
+      return { errors: [new GraphQLError('Unexpected error during query plan execution')] };
+    }
+    if (errors.length === 0 && shaped.errors.length > 0) return { extensions: { valueCompletion: shaped.errors }, data: shaped.data };
+    return errors.length === 0 ? { data: shaped.data } : { errors, data: shaped.data };
+  }
+
+  private compile(plan: QueryPlan, document: DocumentNode, operationName: string | undefined | null): Compiled {
+    const g = this.internals!;
+    const operationContext = buildOperationContext({ schema: g.schema!, operationDocument: document, operationName: operationName ?? undefined });
+    const base = { operation: operationContext.operation, apiSchema: g.apiSchema };
+    let federationOperation: Operation;
+    try {
+      federationOperation = operationFromDocument(
+        g.apiSchema!,
+        { kind: Kind.DOCUMENT, definitions: [operationContext.operation, ...Object.values(operationContext.fragments)] },
+        { validate: false },
+      );
+    } catch {
+      return { ...base, fallback: 'operation', federationOperation: undefined as never, shape: undefined as never };
+    }
+    const compiledShape = compileShape(federationOperation);
+    const fallback = compiledShape.unsupported ?? unsupportedNode(plan.node as PlanNode | undefined);
+    return { ...base, federationOperation, shape: compiledShape, ...(fallback ? { fallback } : {}) };
+  }
+
+  /** Stock's plan cache key: sha256(queryHash + operationName). */
+  private planKey(queryHash: string, operationName: string): string {
+    const memoKey = `${operationName}\u0000${queryHash}`;
+    let key = this.planKeys.get(memoKey);
+    if (key === undefined) {
+      key = createHash('sha256').update(queryHash).update(operationName).digest('hex');
+      if (this.planKeys.size >= 10_000) this.planKeys.clear();
+      this.planKeys.set(memoKey, key);
+    }
+    return key;
+  }
+}
+
+/** Why a plan needs the stock executor, if it does. */
+function unsupportedNode(node: PlanNode | { kind: 'Subscription' } | undefined): string | undefined {
+  if (!node) return undefined;
+  switch (node.kind) {
+    case 'Sequence':
+    case 'Parallel':
+      for (const child of node.nodes) {
+        const reason = unsupportedNode(child);
+        if (reason) return reason;
+      }
+      return undefined;
+    case 'Flatten':
+      return unsupportedNode(node.node);
+    case 'Condition':
+      return unsupportedNode(node.ifClause) ?? unsupportedNode(node.elseClause);
+    case 'Fetch':
+      if (node.hasDefers) return 'fetch with @defer';
+      if (node.contextRewrites?.length) return 'fetch with context rewrites';
+      return undefined;
+    default:
+      return `${node.kind} node`;
+  }
+}

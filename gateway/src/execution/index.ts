@@ -1,0 +1,1 @@
+export { LeanGateway, type LeanExecutorStats } from './gateway';

@@ -1,0 +1,121 @@
+import {
+  Kind,
+  getNamedType,
+  isAbstractType,
+  isCompositeType,
+  isObjectType,
+  isInterfaceType,
+  type ConstDirectiveNode,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type GraphQLCompositeType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
+
+export interface CachePolicy {
+  maxAge: number;
+  scope: 'PUBLIC' | 'PRIVATE';
+}
+
+interface Hint {
+  maxAge?: number;
+  scope?: 'PUBLIC' | 'PRIVATE';
+  inheritMaxAge?: boolean;
+}
+
+function hintOf(directives: readonly ConstDirectiveNode[] | undefined): Hint | undefined {
+  const d = directives?.find((x) => x.name.value === 'cacheControl');
+  if (!d) return undefined;
+  const arg = (name: string) => d.arguments?.find((a) => a.name.value === name)?.value;
+  const maxAge = arg('maxAge');
+  const scope = arg('scope');
+  const inherit = arg('inheritMaxAge');
+  return {
+    maxAge: maxAge?.kind === Kind.INT ? Number(maxAge.value) : undefined,
+    scope: scope?.kind === Kind.ENUM && (scope.value === 'PUBLIC' || scope.value === 'PRIVATE') ? scope.value : undefined,
+    inheritMaxAge: inherit?.kind === Kind.BOOLEAN && inherit.value,
+  };
+}
+
+const typeHint = (t: GraphQLCompositeType): Hint =>
+  hintOf(t.astNode?.directives) ?? t.extensionASTNodes.map((n) => hintOf(n.directives)).find(Boolean) ?? {};
+
+/**
+ * The cache policy of one operation from the schema's `@cacheControl` hints, by the rules of
+ * Apollo Server's cache-control plugin, worked out from the document alone (for engines without
+ * that plugin, i.e. mercurius): a root field or a field returning an object type takes the type's
+ * hint, then its own; without either (and without `inheritMaxAge`) it gets `defaultMaxAge` (0 =
+ * uncacheable); the operation's maxAge is the smallest of all, and one PRIVATE hint makes it
+ * PRIVATE. An entity fetch (`_entities`) takes the hints of the types it asks for. Null when the
+ * result must not be cached.
+ */
+export function cachePolicyOf(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName?: string | null,
+  variables: Record<string, unknown> = {},
+  defaultMaxAge = 0,
+): CachePolicy | null {
+  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations[0];
+  const root = operation && schema.getRootType(operation.operation);
+  if (!operation || !root) return null;
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+  let maxAge = Infinity;
+  let scope: CachePolicy['scope'] = 'PUBLIC';
+  const restrict = (h: Hint) => {
+    if (h.maxAge !== undefined) maxAge = Math.min(maxAge, h.maxAge);
+    if (h.scope === 'PRIVATE') scope = 'PRIVATE';
+  };
+  /** Object types a selection on an abstract type may reach: named by fragments, or by entity representations. */
+  const reachable = (set: SelectionSetNode | undefined, isEntities: boolean): GraphQLCompositeType[] => {
+    const names = new Set<string>();
+    if (isEntities && Array.isArray(variables.representations)) {
+      for (const r of variables.representations) if (typeof r?.__typename === 'string') names.add(r.__typename);
+    }
+    for (const sel of set?.selections ?? []) if (sel.kind === Kind.INLINE_FRAGMENT && sel.typeCondition) names.add(sel.typeCondition.name.value);
+    return [...names].map((n) => schema.getType(n)).filter((t): t is GraphQLCompositeType => isObjectType(t));
+  };
+
+  const walk = (set: SelectionSetNode, parent: GraphQLCompositeType, isRoot: boolean) => {
+    for (const sel of set.selections) {
+      if (sel.kind !== Kind.FIELD) {
+        const fragment = sel.kind === Kind.FRAGMENT_SPREAD ? fragments.get(sel.name.value) : sel;
+        const on = fragment?.typeCondition ? schema.getType(fragment.typeCondition.name.value) : parent;
+        if (fragment) walk(fragment.selectionSet, isCompositeType(on) ? on : parent, isRoot);
+        continue;
+      }
+      if (sel.name.value.startsWith('__')) continue;
+      const field = isObjectType(parent) || isInterfaceType(parent) ? parent.getFields()[sel.name.value] : undefined;
+      if (!field) continue;
+      const target = getNamedType(field.type);
+      const policy: Hint = {};
+      let inherit = false;
+      if (isCompositeType(target)) {
+        const hints = isAbstractType(target) ? [typeHint(target), ...reachable(sel.selectionSet, field.name === '_entities').map(typeHint)] : [typeHint(target)];
+        for (const h of hints) {
+          if (h.maxAge !== undefined) policy.maxAge = Math.min(policy.maxAge ?? Infinity, h.maxAge);
+          if (h.scope) policy.scope = policy.scope === 'PRIVATE' ? 'PRIVATE' : h.scope;
+          inherit ||= !!h.inheritMaxAge && h.maxAge === undefined;
+        }
+      }
+      const own = hintOf(field.astNode?.directives) ?? {};
+      if (own.inheritMaxAge && policy.maxAge === undefined) inherit = true;
+      else Object.assign(policy, Object.fromEntries(Object.entries(own).filter(([, v]) => v !== undefined && v !== false)));
+      if (own.scope) policy.scope = own.scope;
+      if (policy.maxAge === undefined && ((isCompositeType(target) && !inherit) || isRoot)) policy.maxAge = defaultMaxAge;
+      restrict(policy);
+      if (sel.selectionSet && isCompositeType(target)) walk(sel.selectionSet, target, false);
+    }
+  };
+  walk(operation.selectionSet, root, true);
+  return maxAge > 0 && Number.isFinite(maxAge) ? { maxAge, scope } : null;
+}
+
+/** The `Cache-Control` header Apollo Server would send for this policy. */
+export function cacheControlHeader(policy: CachePolicy | null): string {
+  return policy ? `max-age=${policy.maxAge}, ${policy.scope.toLowerCase()}` : 'no-store';
+}

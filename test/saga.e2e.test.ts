@@ -18,9 +18,11 @@ async function placeOrder(lines: { productId: string; quantity: number }[], paym
 async function settled(id: string, timeoutMs = 20_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const order = (await gql(ORDER, { token: customer, variables: { id } })).body.data.order;
-    if (order.status === 'CONFIRMED' || order.status === 'CANCELLED') return order;
-    if (Date.now() > deadline) throw new Error(`order ${id} still ${order.status} after ${timeoutMs} ms`);
+    const res = await gql(ORDER, { token: customer, variables: { id } });
+    const order = res.body.data?.order;
+    if (order?.status === 'CONFIRMED' || order?.status === 'CANCELLED') return order;
+    // Under heavy load a read can time out at the gateway: that is not the order's state, ask again.
+    if (Date.now() > deadline) throw new Error(`order ${id} still ${order?.status ?? JSON.stringify(res.body.errors)} after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -67,7 +69,8 @@ describe('the order saga', () => {
     expect(done.status).toBe('CONFIRMED');
     expect(done.history.map((e: any) => e.type)).toEqual(['OrderPlaced', 'StockReserved', 'PaymentAuthorized', 'OrderConfirmed']);
     expect(done.payment.status).toBe('AUTHORIZED');
-    expect(await stockOf(p.id)).toEqual({ available: before.available - 3, reserved: 0 });
+    // Inventory turns the reservation into a sale when it consumes OrderConfirmed: eventually.
+    await expect.poll(() => stockOf(p.id)).toEqual({ available: before.available - 3, reserved: 0 });
   });
 
   it('cancels a tok_declined order with a reason and leaves the stock as it was', async () => {
@@ -126,14 +129,16 @@ describe('the order saga', () => {
     expect(confirmed).toBeGreaterThan(0);
     for (const reason of reasons) expect(reason).toMatch(/insufficient stock|timed out/);
     if (reasons.every((r) => /insufficient stock/.test(r))) expect(confirmed).toBe(p.available);
-    expect(await stockOf(p.id)).toEqual({ available: p.available - confirmed, reserved: 0 });
+    await expect.poll(() => stockOf(p.id), { timeout: 15_000 }).toEqual({ available: p.available - confirmed, reserved: 0 });
     expect(await unitsOf(p.id)).toBe(unitsBefore); // conservation: sold units moved, none vanished
   }, 120_000);
 
   it('applies an event delivered twice only once', async () => {
     const p = fresh();
+    const before = await stockOf(p.id);
     const done = await settled((await placeOrder([{ productId: p.id, quantity: 2 }], 'tok_visa')).id);
-    const after = await stockOf(p.id);
+    const after = { available: before.available - 2, reserved: 0 };
+    await expect.poll(() => stockOf(p.id)).toEqual(after);
     // Publish the very same OrderPlaced again (same event id), as a redelivery would.
     const orders = subgraphDb('orders');
     const { rowCount } = await orders.query(`UPDATE outbox SET published_at = NULL WHERE aggregate_id = $1 AND type = 'OrderPlaced'`, [done.id]);

@@ -1,6 +1,7 @@
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
+import { enforceAuthDirective } from '../auth-directive';
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
 import { mercuriusFederationPlugin } from '@mercuriusjs/federation';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -24,7 +25,7 @@ export function maskError(formatted: GraphQLFormattedError, production: boolean)
 
 /** Mounts the subgraph on /graphql; returns its executable schema (graphql-ws serves it too). */
 export async function mountApollo(app: FastifyInstance, def: SubgraphDefinition<any>, context: ContextFn, production: boolean): Promise<GraphQLSchema> {
-  const schema = buildSubgraphSchema({ typeDefs: parse(def.typeDefs), resolvers: def.resolvers });
+  const schema = enforceAuthDirective(buildSubgraphSchema({ typeDefs: parse(def.typeDefs), resolvers: def.resolvers }));
   const apollo = new ApolloServer<SubgraphContext<any>>({
     schema,
     // Inline (ftv1) traces are for Apollo Studio, which we do not use; they cost CPU per field.
@@ -47,6 +48,7 @@ export async function mountMercurius(app: FastifyInstance, def: SubgraphDefiniti
   await app.register(mercuriusFederationPlugin, {
     schema: def.typeDefs,
     resolvers: def.resolvers,
+    schemaTransforms: [enforceAuthDirective],
     graphiql: false,
     path: '/graphql',
     context: (req: FastifyRequest) => context(req),

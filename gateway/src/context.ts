@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { signIdentity, type Viewer } from '@cloudlab/kit';
+import type { Viewer } from '@cloudlab/kit';
+import { identitySigner } from './execution/memo';
 import type { TokenVerifier } from './plugins/auth';
 import { FIRST_PARTY_WEB, type Client } from './plugins/api-keys';
 
@@ -16,6 +17,8 @@ export interface GatewayContext {
 }
 
 export function contextFactory(deps: { verifier: TokenVerifier; secret: string | undefined; client?: (headers: IncomingHttpHeaders) => Client }) {
+  // One signature per viewer per 30 s, not one per request (execution/memo.ts).
+  const sign = deps.secret ? identitySigner(deps.secret) : undefined;
   return async (headers: IncomingHttpHeaders): Promise<GatewayContext> => {
     const client = deps.client?.(headers) ?? FIRST_PARTY_WEB; // an unknown key is refused before any token work
     const viewer = await deps.verifier(headers.authorization);
@@ -24,8 +27,8 @@ export function contextFactory(deps: { verifier: TokenVerifier; secret: string |
       viewer,
       client,
       identityToken: () => {
-        if (!viewer || !deps.secret) return Promise.resolve(undefined);
-        return (signed ??= signIdentity(viewer, deps.secret));
+        if (!viewer || !sign) return Promise.resolve(undefined);
+        return (signed ??= sign(viewer));
       },
     };
   };

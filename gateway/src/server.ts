@@ -173,7 +173,7 @@ export async function startGateway(config: GatewayConfig): Promise<{ server: Ser
     services,
     urls,
     apollo,
-    context,
+    context: async (headers, req) => ({ ...(await context(headers)), clientIp: clientIp(req, config.TRUST_PROXY) }),
     secret: config.INTERNAL_SECRET,
     limits: { perConnection: config.SUBSCRIPTIONS_MAX_PER_CONNECTION, perUser: config.SUBSCRIPTIONS_MAX_PER_USER },
     keepAliveMs: config.SUBSCRIPTIONS_KEEPALIVE_MS,

@@ -2,14 +2,15 @@
  * Query plan execution: Sequence, Parallel, Flatten, Fetch and Condition nodes, as
  * @apollo/gateway's executeQueryPlan.ts runs them (same order of fetches, same representations,
  * same merge, same error paths), minus what only Studio tracing needs (protobuf trace nodes per
- * plan node, per-fetch timestamps).
+ * plan node, per-fetch timestamps) and the per-fetch `gateway.fetch` spans (each subgraph call
+ * already has its HTTP client span, child of `gateway.request`).
  *
  * Fetches go through the gateway's own data sources (`dataSource.process`), so identity headers,
  * timeouts, error naming and cache-control hints of datasource.ts apply unchanged. Results are
- * merged in place with stock `deepMerge`; rewrites are stock `applyRewrites`.
+ * merged in place (merge.ts: stock `deepMerge`, step for step); rewrites are stock `applyRewrites`.
  */
 import type { GraphQLDataSource } from '@apollo/gateway';
-import { assert, errorCodeDef, ERRORS, type VariableDefinitions } from '@apollo/federation-internals';
+import { errorCodeDef, ERRORS, type VariableDefinitions } from '@apollo/federation-internals';
 import {
   evaluateCondition,
   type FetchNode,
@@ -17,19 +18,21 @@ import {
   type QueryPlanSelectionNode,
   type ResponsePath,
 } from '@apollo/query-planner';
-import { GraphQLError, type GraphQLErrorOptions, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import type { GraphQLError as GraphQLErrorType, GraphQLErrorOptions, GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import { GraphQLError } from './graphql';
 import {
-  applyRewrites,
-  deepMerge,
+  applyRewrites as stockApplyRewrites,
   generateHydratedPaths,
   GraphQLDataSourceRequestKind,
-  isObjectOfType,
-  OpenTelemetrySpanNames,
-  recordExceptions,
-  tracer,
+  isObjectOfType as stockIsObjectOfType,
   type GatewayInternals,
   type RequestContext,
 } from './internals';
+import { deepMerge } from './merge';
+
+// Module exports are getters once compiled: read the per-entity helpers once.
+const applyRewrites = stockApplyRewrites;
+const isObjectOfType = stockIsObjectOfType;
 
 type ResultMap = Record<string, any>;
 
@@ -45,9 +48,7 @@ export interface ExecutionState {
   requestContext: RequestContext;
   supergraphSchema: GraphQLSchema;
   variableDefinitions: VariableDefinitions;
-  errors: GraphQLError[];
-  /** Whether to open a `gateway.fetch` span per fetch. */
-  spans: boolean;
+  errors: GraphQLErrorType[];
 }
 
 const hasOwn = Object.prototype.hasOwnProperty;
@@ -65,9 +66,9 @@ export async function executeNode(st: ExecutionState, node: PlanNode, cursor: Cu
       return executeNode(st, node.node, moveIntoCursor(cursor, node.path));
     case 'Fetch':
       try {
-        await (st.spans ? fetchInSpan(st, node, cursor) : executeFetch(st, node, cursor));
+        await executeFetch(st, node, cursor);
       } catch (error) {
-        st.errors.push(error as GraphQLError);
+        st.errors.push(error as GraphQLErrorType);
       }
       return;
     case 'Condition': {
@@ -79,20 +80,6 @@ export async function executeNode(st: ExecutionState, node: PlanNode, cursor: Cu
       // Defer (and anything newer) never gets here: compile() sends such plans to the stock executor.
       throw new Error(`Unexpected plan node ${(node as { kind: string }).kind}`);
   }
-}
-
-function fetchInSpan(st: ExecutionState, fetch: FetchNode, cursor: Cursor): Promise<void> {
-  return tracer.startActiveSpan(OpenTelemetrySpanNames.FETCH, { attributes: { service: fetch.serviceName } }, async (span) => {
-    try {
-      await executeFetch(st, fetch, cursor);
-    } catch (err) {
-      recordExceptions(span, [err as Error], st.gateway.config.telemetry);
-      span.setStatus({ code: 2 /* SpanStatusCode.ERROR */ });
-      throw err;
-    } finally {
-      span.end();
-    }
-  });
 }
 
 async function executeFetch(st: ExecutionState, fetch: FetchNode, cursor: Cursor): Promise<void> {
@@ -118,7 +105,7 @@ async function executeFetch(st: ExecutionState, fetch: FetchNode, cursor: Cursor
 
   if (!fetch.requires) {
     const received = await send(st, service, fetch, cursor, variables);
-    if (received) applyRewrites(st.supergraphSchema, fetch.outputRewrites, received);
+    if (received && fetch.outputRewrites) applyRewrites(st.supergraphSchema, fetch.outputRewrites, received);
     for (const entity of entities) deepMerge(entity, received);
     return;
   }
@@ -130,7 +117,7 @@ async function executeFetch(st: ExecutionState, fetch: FetchNode, cursor: Cursor
     // `requires` may name @inaccessible elements: evaluated against the supergraph, as stock does.
     const representation = selectRequires(st.supergraphSchema, entities[index]!, requires);
     if (representation && representation.__typename) {
-      applyRewrites(st.supergraphSchema, fetch.inputRewrites, representation);
+      if (fetch.inputRewrites) applyRewrites(st.supergraphSchema, fetch.inputRewrites, representation);
       representations.push(representation);
       representationToEntity.push(index);
     }
@@ -150,7 +137,7 @@ async function executeFetch(st: ExecutionState, fetch: FetchNode, cursor: Cursor
     const receivedEntity = receivedEntities[i];
     const existingEntity = entities[representationToEntity[i]!]!;
     if (receivedEntity && !receivedEntity.__typename) receivedEntity.__typename = existingEntity.__typename;
-    applyRewrites(st.supergraphSchema, fetch.outputRewrites, receivedEntity as ResultMap);
+    if (fetch.outputRewrites) applyRewrites(st.supergraphSchema, fetch.outputRewrites, receivedEntity as ResultMap);
     deepMerge(existingEntity, receivedEntity);
   }
 }
@@ -178,25 +165,40 @@ async function send(st: ExecutionState, service: GraphQLDataSource, fetch: Fetch
   return response.data as ResultMap | null | undefined;
 }
 
-/** Stock `executeSelectionSet`: the representation of one entity for a fetch's `requires`. */
+/**
+ * Stock `executeSelectionSet`: the representation of one entity for a fetch's `requires`. Stock
+ * starts from an empty object and deep-merges each matching fragment's selection into it; the
+ * first such merge into the still-empty object is a copy, so that selection is taken as is.
+ * Plain objects (stock: prototype-less) are safe because compile() sends plans whose `requires`
+ * name `__proto__` to the stock executor.
+ */
 function selectRequires(schema: GraphQLSchema, source: ResultMap | null, selections: QueryPlanSelectionNode[]): ResultMap | null {
   if (source === null) return null;
-  const result: ResultMap = Object.create(null);
-  for (const selection of selections) {
+  let result: ResultMap | undefined;
+  for (let i = 0; i < selections.length; i++) {
+    const selection = selections[i]!;
     if (selection.kind === 'Field') {
       const responseName = selection.alias ? selection.alias : selection.name;
       const sub = selection.selections;
       if (!hasOwn.call(source, responseName) || typeof source[responseName] === 'undefined') return null;
       const value = source[responseName];
+      result ??= {};
       if (Array.isArray(value)) result[responseName] = value.map((v: ResultMap | null) => (sub ? selectRequires(schema, v, sub) : v));
       else if (sub) result[responseName] = selectRequires(schema, value, sub);
       else result[responseName] = value;
     } else {
       if (!selection.typeCondition || !source) continue;
-      if (isObjectOfType(schema, source, selection.typeCondition)) deepMerge(result, selectRequires(schema, source, selection.selections));
+      if (isObjectOfType(schema, source, selection.typeCondition)) {
+        const selected = selectRequires(schema, source, selection.selections);
+        if (result === undefined) {
+          if (selected !== null) result = selected;
+        } else {
+          deepMerge(result, selected);
+        }
+      }
     }
   }
-  return result;
+  return result ?? {};
 }
 
 /** Stock `moveIntoCursor`. */
@@ -205,14 +207,27 @@ function moveIntoCursor(cursor: Cursor, pathInCursor: ResponsePath): Cursor | un
   return data ? { path: cursor.path.concat(pathInCursor), data, fullResult: cursor.fullResult } : undefined;
 }
 
-/** Stock `flattenResultsAtPath` (index instead of array destructuring; same results, same failures). */
+/**
+ * Stock `flattenResultsAtPath` (which recurses on `path.slice(1)` and `Array.flatMap`): same
+ * results, same failures, plain loops.
+ */
 function flattenResultsAtPath(value: any, path: ResponsePath, from: number): any {
   if (from >= path.length) return value;
   if (value === undefined || value === null) return value;
   const current = path[from];
-  if (current === '@') return value.flatMap((element: any) => flattenResultsAtPath(element, path, from + 1));
-  assert(typeof current === 'string', () => `Unexpected ${typeof current} found in path`);
-  assert(!Array.isArray(value), () => `Unexpected array in result for path element ${current}`);
+  if (current === '@') {
+    if (!Array.isArray(value)) return value.flatMap((element: any) => flattenResultsAtPath(element, path, from + 1)); // fails as stock does
+    const result: any[] = [];
+    for (let i = 0; i < value.length; i++) {
+      const inner = flattenResultsAtPath(value[i], path, from + 1);
+      if (Array.isArray(inner)) for (let j = 0; j < inner.length; j++) result.push(inner[j]);
+      else result.push(inner);
+    }
+    return result;
+  }
+  // Stock asserts (federation-internals `assert` throws a plain Error with the message).
+  if (typeof current !== 'string') throw new Error(`Unexpected ${typeof current} found in path`);
+  if (Array.isArray(value)) throw new Error(`Unexpected array in result for path element ${current}`);
   return flattenResultsAtPath(hasOwn.call(value, current) ? value[current] : undefined, path, from + 1);
 }
 

@@ -1,8 +1,11 @@
 import { createHash } from 'node:crypto';
 import { ApolloGateway, buildOperationContext } from '@apollo/gateway';
 import { operationFromDocument, type Operation } from '@apollo/federation-internals';
-import type { QueryPlan, PlanNode } from '@apollo/query-planner';
-import { GraphQLError, getVariableValues, Kind, type DocumentNode, type OperationDefinitionNode } from 'graphql';
+import type { PlanNode, QueryPlan, QueryPlanSelectionNode } from '@apollo/query-planner';
+import { Kind, type DocumentNode, type OperationDefinitionNode } from 'graphql';
+import { GraphQLError, getVariableValues } from './graphql';
+import { Counter } from 'prom-client';
+import { registry } from '@cloudlab/kit';
 import { executeNode, type ExecutionState } from './execute';
 import {
   computeResponse,
@@ -17,7 +20,7 @@ import {
   type RequestContext,
   type StockExecutor,
 } from './internals';
-import { BAIL, compileShape, shape, type CompiledShape } from './shape';
+import { compileShape, shape, type CompiledShape } from './shape';
 
 /** What the lean executor keeps per query plan (so per operation and supergraph). */
 interface Compiled {
@@ -30,12 +33,15 @@ interface Compiled {
   apiSchema: unknown;
 }
 
-export interface LeanExecutorStats {
-  lean: number;
-  stock: number;
-  /** Requests whose shaping fell back to stock `computeResponse` (odd subgraph data). */
-  slowShaping: number;
-}
+const executions = new Counter({
+  name: 'cloudlab_gateway_executions_total',
+  help: 'Operations executed by the lean executor (path="lean"), handed to the stock executor (path="stock": first sight of an operation, introspection, @defer…), or executed lean but shaped by stock computeResponse (path="lean_stock_shaping": subgraph data stock would assert on)',
+  labelNames: ['path'],
+  registers: [registry],
+});
+const leanPath = executions.labels('lean');
+const stockPath = executions.labels('stock');
+const slowShapingPath = executions.labels('lean_stock_shaping');
 
 /**
  * ApolloGateway that keeps loading, planning (its QueryPlanner and plan cache), hot reload and
@@ -43,7 +49,6 @@ export interface LeanExecutorStats {
  * handle go to the stock executor, which also plans and caches every operation the first time.
  */
 export class LeanGateway extends ApolloGateway {
-  readonly leanStats: LeanExecutorStats = { lean: 0, stock: 0, slowShaping: 0 };
   private compiled = new WeakMap<QueryPlan, Compiled>();
   private planKeys = new Map<string, string>();
   private internals?: GatewayInternals;
@@ -53,7 +58,9 @@ export class LeanGateway extends ApolloGateway {
     const internals = readInternals(this);
     if (typeof internals === 'string') {
       // Not the 2.14 internals we know: serve everything with the stock executor.
-      console.warn(`lean executor disabled (${internals}): using the stock @apollo/gateway executor`);
+      (this as unknown as { logger?: { warn(message: string): void } }).logger?.warn(
+        `lean executor disabled (${internals}): every operation runs on the stock @apollo/gateway executor`,
+      );
       return loaded;
     }
     this.internals = internals;
@@ -82,7 +89,7 @@ export class LeanGateway extends ApolloGateway {
       this.compiled.set(plan, compiled);
     }
     if (compiled.fallback) return this.stock(rc, stock);
-    this.leanStats.lean++;
+    leanPath.inc();
 
     return tracer.startActiveSpan(OpenTelemetrySpanNames.REQUEST, { attributes: requestContextSpanAttributes(rc, g.config.telemetry) }, async (span) => {
       try {
@@ -113,7 +120,7 @@ export class LeanGateway extends ApolloGateway {
   }
 
   private stock(rc: RequestContext, stock: StockExecutor) {
-    this.leanStats.stock++;
+    stockPath.inc();
     return stock(rc);
   }
 
@@ -125,21 +132,20 @@ export class LeanGateway extends ApolloGateway {
       supergraphSchema: g.supergraphSchema!,
       variableDefinitions: compiled.federationOperation.variableDefinitions,
       errors: [],
-      spans: true,
     };
     const data: Record<string, any> = {};
     if (plan.node) await executeNode(st, plan.node as PlanNode, { path: [], data, fullResult: data });
 
     const errors = st.errors;
     const variables = rc.request.variables;
-    let shaped: { data: Record<string, unknown> | null | undefined; errors: GraphQLError[] };
+    let shaped: { data: Record<string, unknown> | null | undefined; errors: InstanceType<typeof GraphQLError>[] };
     try {
       try {
         shaped = shape(compiled.shape, data, variables);
-      } catch (err) {
-        if (err !== BAIL) throw err;
-        // Data stock would assert on: let stock shaping answer (and fail) exactly as it does.
-        this.leanStats.slowShaping++;
+      } catch {
+        // BAIL (data stock would assert on) or anything unforeseen: the input is untouched, so
+        // stock shaping answers (and fails) exactly as it would have.
+        slowShapingPath.inc();
         shaped = computeResponse({
           operation: compiled.federationOperation,
           variables,
@@ -210,8 +216,16 @@ function unsupportedNode(node: PlanNode | { kind: 'Subscription' } | undefined):
     case 'Fetch':
       if (node.hasDefers) return 'fetch with @defer';
       if (node.contextRewrites?.length) return 'fetch with context rewrites';
+      if (node.requires && namesProto(node.requires)) return '__proto__ in requires';
       return undefined;
     default:
       return `${node.kind} node`;
   }
+}
+
+/** Whether a `requires` selection writes a `__proto__` key (representations are plain objects here). */
+function namesProto(selections: QueryPlanSelectionNode[]): boolean {
+  return selections.some((s) =>
+    s.kind === 'Field' ? (s.alias ?? s.name) === '__proto__' || (!!s.selections && namesProto(s.selections)) : namesProto(s.selections),
+  );
 }

@@ -1,1 +1,2 @@
-export { LeanGateway, type LeanExecutorStats } from './gateway';
+export { LeanGateway } from './gateway';
+export { leanFetcher } from './fetcher';

@@ -83,7 +83,16 @@ async function main() {
     },
   });
   const servers = { stock: await server('stock', replay), lean: await server('lean', replay) };
+  if (process.env.MICRO_ONLY) {
+    // For --cpu-prof: one executor, one query, many times.
+    const s = servers[process.env.MICRO_ONLY as 'lean' | 'stock'];
+    const q = queries[process.env.MICRO_QUERY ?? 'Heavy']!;
+    for (let i = 0; i < Number(iterations); i++) await run(s, q);
+    await Promise.all(Object.values(servers).map((s) => s.stop()));
+    return;
+  }
   for (const [qname, q] of Object.entries(queries)) {
+    await Promise.all(Object.values(servers).map((s) => run(s, q))); // plans the operation (stock executor)
     const answers = await Promise.all(Object.values(servers).map((s) => run(s, q)));
     if (answers[0] !== answers[1]) throw new Error(`${qname}: answers differ`);
     const results: Record<string, number[]> = { stock: [], lean: [] };

@@ -17,7 +17,6 @@ import {
   isCompositeType,
   isListType,
   isNonNullType,
-  isObjectType,
   isSubtype,
   isValidLeafValue,
   isCustomScalarType,
@@ -31,6 +30,11 @@ import {
   type Type,
 } from '@apollo/federation-internals';
 import type { GraphQLError } from 'graphql';
+
+// Read once: federation-internals' exports are getters, costly on a per-value path.
+const INVALID_GRAPHQL = ERRORS.INVALID_GRAPHQL;
+const validLeafValue = isValidLeafValue;
+const isComposite = (type: { kind: string }) => type.kind === 'ObjectType' || type.kind === 'InterfaceType' || type.kind === 'UnionType';
 
 /** Thrown where stock would assert: the caller falls back to stock `computeResponse`. */
 export const BAIL = Symbol('bail to stock computeResponse');
@@ -209,9 +213,9 @@ export function compileShape(operation: Operation): CompiledShape {
 /** Stock `isValidLeafValue`, with the answers for the common built-in cases inlined. */
 function leafValidator(schema: Schema, type: NamedType): (value: unknown) => boolean {
   if (isCustomScalarType(type)) return () => true;
-  if (type === schema.stringType()) return (v) => typeof v === 'string' || isValidLeafValue(schema, v, type as never);
-  if (type === schema.booleanType()) return (v) => typeof v === 'boolean' || isValidLeafValue(schema, v, type as never);
-  return (v) => isValidLeafValue(schema, v, type as never);
+  if (type === schema.stringType()) return (v) => typeof v === 'string' || validLeafValue(schema, v, type as never);
+  if (type === schema.booleanType()) return (v) => typeof v === 'boolean' || validLeafValue(schema, v, type as never);
+  return (v) => validLeafValue(schema, v, type as never);
 }
 
 interface State {
@@ -305,7 +309,7 @@ function applySelectionSet(
           let inputValue = hasOwn.call(input, responseName) ? (input[responseName] ?? null) : null;
           if (inputValue === null && responseName !== '__typename') inputValue = input.__typename ?? null;
           const type = inputValue !== null && typeof inputValue === 'string' ? (typeNamed(st, inputValue) ?? parentType) : parentType;
-          if (!isObjectType(type)) return false;
+          if (type.kind !== 'ObjectType') return false;
           output[responseName] = type.name;
         }
         continue;
@@ -370,7 +374,7 @@ function update(
     if (updated === null) {
       if (!st.hasErrors) {
         st.errors.push(
-          ERRORS.INVALID_GRAPHQL.err(`Cannot return null for non-nullable ${describe(path, type.nullable, parentType)}.`, { path: Array.from(path) }),
+          INVALID_GRAPHQL.err(`Cannot return null for non-nullable ${describe(path, type.nullable, parentType)}.`, { path: Array.from(path) }),
         );
       }
       st.invalid = true;
@@ -425,15 +429,15 @@ function updateNullable(
     let objType = type.composite!;
     if (inputTypename) {
       const typenameType = typeNamed(st, inputTypename);
-      if (!typenameType || !isCompositeType(typenameType)) {
+      if (!typenameType || !isComposite(typenameType)) {
         st.errors.push(
-          ERRORS.INVALID_GRAPHQL.err(`Invalid __typename found for object at ${describe(path, type.nullable, parentType)}.`, { path: Array.from(path) }),
+          INVALID_GRAPHQL.err(`Invalid __typename found for object at ${describe(path, type.nullable, parentType)}.`, { path: Array.from(path) }),
         );
         st.invalid = false;
         st.hasErrors = true;
         return null;
       }
-      objType = typenameType;
+      objType = typenameType as CompositeType;
     }
     const output = outputValue === undefined ? {} : outputValue;
     const ok = applySelectionSet(st, inputValue, set, output, path, objType);
@@ -445,7 +449,7 @@ function updateNullable(
   if (outputValue !== undefined) throw BAIL;
   const valid = type.valid!(inputValue);
   if (!valid) {
-    st.errors.push(ERRORS.INVALID_GRAPHQL.err(`Invalid value found for ${describe(path, type.nullable, parentType)}.`, { path: Array.from(path) }));
+    st.errors.push(INVALID_GRAPHQL.err(`Invalid value found for ${describe(path, type.nullable, parentType)}.`, { path: Array.from(path) }));
   }
   st.invalid = false;
   st.hasErrors = !valid;

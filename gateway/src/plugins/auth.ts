@@ -1,6 +1,7 @@
 import { createRemoteJWKSet, errors, jwtVerify } from 'jose';
 import { GraphQLError } from 'graphql';
 import type { Role, Viewer } from '@cloudlab/kit';
+import { verifiedTokens } from '../execution/memo';
 
 export type TokenVerifier = (authorization: string | undefined) => Promise<Viewer | null>;
 
@@ -17,11 +18,15 @@ const unauthenticated = (message: string) =>
  */
 export function jwtVerifier(opts: { jwksUrl: string | undefined; issuer: string; audience: string }): TokenVerifier {
   const jwks = opts.jwksUrl ? createRemoteJWKSet(new URL(opts.jwksUrl), { cacheMaxAge: 10 * 60_000 }) : undefined;
+  // A session sends the same token with every request: verified once, trusted until its exp.
+  const verified = verifiedTokens<Viewer>();
   return async (authorization) => {
     if (!authorization) return null;
     const [scheme, token] = authorization.split(' ');
     if (scheme?.toLowerCase() !== 'bearer' || !token) throw unauthenticated('Authorization must be "Bearer <token>"');
     if (!jwks) throw unauthenticated('This gateway accepts no tokens (JWT_JWKS_URL is not set)');
+    const known = verified.get(token);
+    if (known) return { ...known };
     try {
       const { payload } = await jwtVerify(token, jwks, {
         issuer: opts.issuer,
@@ -30,7 +35,9 @@ export function jwtVerifier(opts: { jwksUrl: string | undefined; issuer: string;
       });
       const role = payload.role as Role;
       if (!payload.sub || !['CUSTOMER', 'VENDOR', 'ADMIN'].includes(role)) throw unauthenticated('Token has no valid subject or role');
-      return { userId: payload.sub, role, vendorId: typeof payload.vendorId === 'string' ? payload.vendorId : null };
+      const viewer = { userId: payload.sub, role, vendorId: typeof payload.vendorId === 'string' ? payload.vendorId : null };
+      verified.set(token, viewer, payload.exp);
+      return { ...viewer };
     } catch (err) {
       if (err instanceof GraphQLError) throw err;
       if (err instanceof errors.JWTExpired) throw unauthenticated('Token expired');

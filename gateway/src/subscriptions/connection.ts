@@ -34,7 +34,7 @@ export async function authenticate(
   params: Readonly<Record<string, unknown>> | undefined,
   request: IncomingMessage,
   socket: WebSocket,
-  deps: { context: (headers: IncomingHttpHeaders) => Promise<GatewayContext>; secret: string | undefined; log: Logger },
+  deps: { context: (headers: IncomingHttpHeaders, request: IncomingMessage) => Promise<GatewayContext>; secret: string | undefined; log: Logger },
 ): Promise<ConnectionState | false> {
   const authorization = params?.authorization ?? params?.Authorization;
   const apiKey = params?.[API_KEY_HEADER];
@@ -49,7 +49,7 @@ export async function authenticate(
   if (apiKey) headers[API_KEY_HEADER] = apiKey;
   let context: GatewayContext;
   try {
-    context = await deps.context(headers);
+    context = await deps.context(headers, request);
   } catch (err) {
     if (err instanceof GraphQLError && err.extensions.code !== 'INTERNAL_SERVER_ERROR') return refuse(err.message);
     deps.log.error({ err }, 'could not authenticate a graphql-ws connection');

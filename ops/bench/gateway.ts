@@ -42,15 +42,26 @@ async function main() {
     RATE_LIMIT_ANON_PER_MIN: '100000000',
     RATE_LIMIT_USER_PER_MIN: '100000000',
   };
-  const gateways = {
-    cloudlab: { port: extraPort(stack, 0), env: production, entry: undefined },
+  // --edge adds Cloud Lab's gateway with every edge feature off, to price the features themselves.
+  const bare = {
+    NODE_ENV: 'production',
+    OTEL_SDK_DISABLED: 'true',
+    RESPONSE_CACHE_ENABLED: 'false',
+    RATE_LIMIT_ENABLED: 'false',
+    OPERATION_MAX_DEPTH: '1000',
+    OPERATION_MAX_ALIASES: '100000',
+    OPERATION_MAX_COST: '100000000',
+  };
+  const gateways: Record<string, { port: number; env: Record<string, string>; entry?: string }> = {
+    cloudlab: { port: extraPort(stack, 0), env: production },
     stock: { port: extraPort(stack, 1), env: {}, entry: path.join(ROOT, 'ops', 'bench', 'stock-gateway.ts') },
-    cached: { port: extraPort(stack, 2), env: { ...production, RESPONSE_CACHE_ENABLED: 'true' }, entry: undefined },
-  } as const;
+    cached: { port: extraPort(stack, 2), env: { ...production, RESPONSE_CACHE_ENABLED: 'true' } },
+    ...(process.argv.includes('--edge') ? { bare: { port: extraPort(stack, 3), env: bare } } : {}),
+  };
   try {
     const pids: Record<string, number> = {};
     for (const [name, g] of Object.entries(gateways)) pids[name] = (await stack.startGateway(name, g.port, g.env, g.entry)).pid!;
-    const url = (name: keyof typeof gateways) => `http://127.0.0.1:${gateways[name].port}/graphql`;
+    const url = (name: string) => `http://127.0.0.1:${gateways[name]!.port}/graphql`;
     const storefront = readFileSync(path.join(ROOT, 'clients', 'operations', 'storefront.graphql'), 'utf8');
     const queries = {
       StorefrontHome: JSON.stringify({ query: storefront, operationName: 'StorefrontHome', variables: {} }),
@@ -59,7 +70,7 @@ async function main() {
 
     // Same answers from all three before anything is timed.
     for (const [name, body] of Object.entries(queries)) {
-      const answers = await Promise.all((Object.keys(gateways) as (keyof typeof gateways)[]).map((g) => post(url(g), body)));
+      const answers = await Promise.all(Object.keys(gateways).map((g) => post(url(g), body)));
       if (answers.some((a) => a !== answers[0])) throw new Error(`${name}: the gateways answer differently:\n${answers.map((a) => a.slice(0, 300)).join('\n')}`);
       if (answers[0]!.includes('"errors"')) throw new Error(`${name} fails: ${answers[0]!.slice(0, 500)}`);
     }
@@ -67,15 +78,15 @@ async function main() {
     const scenarios = [];
     for (const [query, body] of Object.entries(queries)) {
       for (const connections of connectionsList) {
-        const results: Record<string, LoadResult[]> = { cloudlab: [], stock: [], cached: [] };
-        for (const g of Object.keys(gateways) as (keyof typeof gateways)[]) await load(url(g), body, connections, quick ? 1 : 3); // warm-up
+        const results: Record<string, LoadResult[]> = Object.fromEntries(Object.keys(gateways).map((g) => [g, []]));
+        for (const g of Object.keys(gateways)) await load(url(g), body, connections, quick ? 1 : 3); // warm-up
         for (let r = 0; r < rounds; r++) {
-          for (const g of Object.keys(gateways) as (keyof typeof gateways)[]) results[g]!.push(await load(url(g), body, connections, seconds));
+          for (const g of Object.keys(gateways)) results[g]!.push(await load(url(g), body, connections, seconds));
         }
         const s = summarize(results);
         scenarios.push({ query, connections, ...s });
         console.log(
-          `${query.padEnd(15)} c=${String(connections).padEnd(4)} cloudlab ${fmt(s.cloudlab)} | stock ${fmt(s.stock)} | cached ${fmt(s.cached)} | cloudlab/stock ×${s.ratio}`,
+          `${query.padEnd(15)} c=${String(connections).padEnd(4)} cloudlab ${fmt(s.cloudlab)} | stock ${fmt(s.stock)} | cached ${fmt(s.cached)}${s.bare ? ` | edge off ${fmt(s.bare)}` : ''} | cloudlab/stock ×${s.ratio}`,
         );
       }
     }
@@ -92,6 +103,9 @@ async function main() {
           cloudlab_p99_ms: s.cloudlab.latency_ms.p99,
           stock_p99_ms: s.stock.latency_ms.p99,
           cached_rps: s.cached.rps,
+          cached_p95_ms: s.cached.latency_ms.p95,
+          cloudlab_p95_ms: s.cloudlab.latency_ms.p95,
+          ...(s.bare ? { edge_off_rps: s.bare.rps, edge_off_p95_ms: s.bare.latency_ms.p95 } : {}),
           cloudlab_p50_ms: s.cloudlab.latency_ms.p50,
           stock_p50_ms: s.stock.latency_ms.p50,
           errors: s.cloudlab.errors + s.stock.errors + s.cached.errors,
@@ -125,7 +139,8 @@ function summarize(results: Record<string, LoadResult[]>) {
   const cloudlab = pick(results.cloudlab!);
   const stock = pick(results.stock!);
   const cached = pick(results.cached!);
-  return { cloudlab, stock, cached, ratio: Math.round((cloudlab.rps / stock.rps) * 100) / 100 };
+  const bare = results.bare ? pick(results.bare) : undefined;
+  return { cloudlab, stock, cached, bare, ratio: Math.round((cloudlab.rps / stock.rps) * 100) / 100 };
 }
 
 const fmt = (r: { rps: number; latency_ms: Record<string, number>; errors: number }) =>

@@ -39,9 +39,11 @@ describe.skipIf(!process.env.KAFKA_BROKERS)('orders while the Kafka broker is do
     expect(waiting.rows[0].n).toBe(ids.length); // held in the outbox, not lost, while the broker is away
 
     kafka('start');
-    await expect
-      .poll(async () => (await orders.query(`SELECT count(*)::int AS n FROM orders WHERE id = ANY($1) AND status = 'CONFIRMED'`, [ids])).rows[0].n, { timeout: 60_000, interval: 250 })
-      .toBe(ids.length);
+    const statuses = async () =>
+      (await orders.query(`SELECT status, cancellation_reason FROM orders WHERE id = ANY($1) ORDER BY id`, [ids])).rows.map(
+        (r: any) => r.status + (r.cancellation_reason ? ` (${r.cancellation_reason})` : ''),
+      );
+    await expect.poll(statuses, { timeout: 60_000, interval: 250 }).toEqual(ids.map(() => 'CONFIRMED'));
 
     // Every event the orders recorded was published and consumed: count outbox vs inboxes.
     const { rows: events } = await orders.query('SELECT id, type, published_at FROM outbox WHERE aggregate_id = ANY($1)', [ids]);

@@ -124,7 +124,7 @@ export async function cancel(
 
 /** Cancels every open order whose current step ran out of time. */
 export async function expireOverdue(db: { tx: <T>(fn: (q: Queryable) => Promise<T>) => Promise<T> } & Queryable): Promise<number> {
-  const ids = await store.overdueOrders(db);
+  const ids = await store.overdueOrders(db, config.SAGA_STEP_TIMEOUT_MS);
   for (const id of ids) {
     await db.tx(async (q) => {
       const order = await store.lockOrder(q, id);

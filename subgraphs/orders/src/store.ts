@@ -146,11 +146,20 @@ export async function countOrdersOfCustomers(q: Queryable, customerIds: readonly
   ).rows;
 }
 
-/** Open orders whose current step has run out of time. */
-export async function overdueOrders(q: Queryable, limit = 100): Promise<string[]> {
+/**
+ * Open orders whose current step has run out of time. The clock of a step starts when its
+ * request left: an order whose latest event is still in the outbox (the broker is away), or was
+ * published less than a step's time ago, is not overdue — our own outage must not cancel orders.
+ */
+export async function overdueOrders(q: Queryable, stepTimeoutMs: number, limit = 100): Promise<string[]> {
   const { rows } = await q.query<{ id: string }>(
-    `SELECT id FROM orders WHERE status IN ('PENDING', 'STOCK_RESERVED') AND step_deadline < now() ORDER BY step_deadline LIMIT $1`,
-    [limit],
+    `SELECT o.id FROM orders o
+     WHERE o.status IN ('PENDING', 'STOCK_RESERVED') AND o.step_deadline < now()
+       AND NOT EXISTS (
+         SELECT 1 FROM outbox e WHERE e.aggregate_id = o.id::text
+           AND (e.published_at IS NULL OR e.published_at > now() - make_interval(secs => $2::float8 / 1000)))
+     ORDER BY o.step_deadline LIMIT $1`,
+    [limit, stepTimeoutMs],
   );
   return rows.map((r) => r.id);
 }

@@ -35,7 +35,7 @@ export default async function setup(project: TestProject) {
       LOG_LEVEL: 'warn',
       OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
       OTEL_BSP_SCHEDULE_DELAY: '100',
-      SUBGRAPH_TIMEOUT_MS: '2000',
+      SUBGRAPH_TIMEOUT_MS: '5000',
       // A saga clock short enough for the timeout story (tok_slow answers after 14 s) and long
       // enough that a broker restart mid-order does not time the order out.
       SAGA_STEP_TIMEOUT_MS: '12000',

@@ -24,7 +24,16 @@ export async function benchStack(opts: Partial<StackOptions> = {}): Promise<Stac
     subgraphPorts: Object.fromEntries(SUBGRAPHS.map(({ name }, i) => [name, base + 2 + i])),
     output: () => undefined,
     ...opts,
-    env: { LOG_LEVEL: 'warn', KAFKA_NAMESPACE: process.env.KAFKA_BROKERS ? dbPrefix : '', ...opts.env },
+    env: {
+      LOG_LEVEL: 'warn',
+      KAFKA_NAMESPACE: process.env.KAFKA_BROKERS ? dbPrefix : '',
+      // A benchmark measures the path, not the limiter or the cache: limits on but out of reach,
+      // cache off (the gateway benchmark turns it on for its own "cached" variant).
+      RATE_LIMIT_ANON_PER_MIN: '100000000',
+      RATE_LIMIT_USER_PER_MIN: '100000000',
+      RESPONSE_CACHE_ENABLED: 'false',
+      ...opts.env,
+    },
   });
   return {
     ...stack,

@@ -81,12 +81,12 @@ async function main() {
         const results: Record<string, LoadResult[]> = Object.fromEntries(Object.keys(gateways).map((g) => [g, []]));
         for (const g of Object.keys(gateways)) await load(url(g), body, connections, quick ? 1 : 3); // warm-up
         for (let r = 0; r < rounds; r++) {
-          for (const g of Object.keys(gateways)) results[g]!.push(await load(url(g), body, connections, seconds));
+          for (const g of Object.keys(gateways)) results[g]!.push(await withCpu(pids[g]!, () => load(url(g), body, connections, seconds)));
         }
         const s = summarize(results);
         scenarios.push({ query, connections, ...s });
         console.log(
-          `${query.padEnd(15)} c=${String(connections).padEnd(4)} cloudlab ${fmt(s.cloudlab)} | stock ${fmt(s.stock)} | cached ${fmt(s.cached)}${s.bare ? ` | edge off ${fmt(s.bare)}` : ''} | cloudlab/stock ×${s.ratio}`,
+          `${query.padEnd(15)} c=${String(connections).padEnd(4)} cloudlab ${fmt(s.cloudlab)} | stock ${fmt(s.stock)} | cached ${fmt(s.cached)}${s.bare ? ` | edge off ${fmt(s.bare)}` : ''} | cloudlab/stock ×${s.ratio} (gateway CPU per request: stock/cloudlab ×${s.cpuRatio})`,
         );
       }
     }
@@ -108,6 +108,9 @@ async function main() {
           ...(s.bare ? { edge_off_rps: s.bare.rps, edge_off_p95_ms: s.bare.latency_ms.p95 } : {}),
           cloudlab_p50_ms: s.cloudlab.latency_ms.p50,
           stock_p50_ms: s.stock.latency_ms.p50,
+          cloudlab_cpu_ms_per_req: s.cloudlab.cpu_ms,
+          stock_cpu_ms_per_req: s.stock.cpu_ms,
+          cpu_ratio: s.cpuRatio,
           errors: s.cloudlab.errors + s.stock.errors + s.cached.errors,
           peak_rss_mb: rss,
         })),
@@ -124,6 +127,17 @@ async function load(url: string, body: string, connections: number, seconds: num
   return JSON.parse(stdout.trim().split('\n').at(-1)!) as LoadResult;
 }
 
+/** A load run, with the gateway process's CPU time (user + system) per answered request: steadier than requests/s on a shared machine. */
+async function withCpu(pid: number, run: () => Promise<LoadResult>): Promise<LoadResult & { cpu_ms: number }> {
+  const cpuMs = () => {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks (USER_HZ 100) → ms
+  };
+  const before = cpuMs();
+  const result = await run();
+  return { ...result, cpu_ms: result.requests ? (cpuMs() - before) / result.requests : 0 };
+}
+
 /** Mean requests/s over the rounds; the median round's latency percentiles. */
 function summarize(results: Record<string, LoadResult[]>) {
   const pick = (list: LoadResult[]) => {
@@ -134,17 +148,18 @@ function summarize(results: Record<string, LoadResult[]>) {
       latency_ms: median.latency_ms,
       errors: list.reduce((sum, r) => sum + r.errors, 0),
       rounds: list.map((r) => r.rps),
+      cpu_ms: Math.round((list.reduce((sum, r) => sum + ((r as { cpu_ms?: number }).cpu_ms ?? 0), 0) / list.length) * 100) / 100,
     };
   };
   const cloudlab = pick(results.cloudlab!);
   const stock = pick(results.stock!);
   const cached = pick(results.cached!);
   const bare = results.bare ? pick(results.bare) : undefined;
-  return { cloudlab, stock, cached, bare, ratio: Math.round((cloudlab.rps / stock.rps) * 100) / 100 };
+  return { cloudlab, stock, cached, bare, ratio: Math.round((cloudlab.rps / stock.rps) * 100) / 100, cpuRatio: Math.round((stock.cpu_ms / cloudlab.cpu_ms) * 100) / 100 };
 }
 
-const fmt = (r: { rps: number; latency_ms: Record<string, number>; errors: number }) =>
-  `${String(r.rps).padStart(6)} rps p50 ${r.latency_ms.p50} p95 ${r.latency_ms.p95} p99 ${r.latency_ms.p99} ms${r.errors ? ` errors ${r.errors}` : ''}`;
+const fmt = (r: { rps: number; latency_ms: Record<string, number>; errors: number; cpu_ms: number }) =>
+  `${String(r.rps).padStart(6)} rps p50 ${r.latency_ms.p50} p95 ${r.latency_ms.p95} p99 ${r.latency_ms.p99} ms cpu ${r.cpu_ms} ms/req${r.errors ? ` errors ${r.errors}` : ''}`;
 
 function peakRssMb(pid: number): number {
   try {

@@ -100,8 +100,7 @@ export interface CompiledShape {
   root: CSelectionSet;
   rootType: CompositeType;
   schema: Schema;
-  /** Variables used by @skip/@include, with the operation's defaults (stock: collectDefaultedVariableValues). */
-  conditionVariables: boolean;
+  /** The operation's variable defaults, under the request's values for @skip/@include (stock: collectDefaultedVariableValues). */
   defaults: Record<string, unknown>;
   /** Why the lean path cannot shape this operation (introspection, `__proto__`…): stock serves it. */
   unsupported?: string;
@@ -116,7 +115,6 @@ export function compileShape(operation: Operation): CompiledShape {
   const includeDirective = schema.includeDirective();
   const types = new Map<Type, CType>();
   const memo = new Map<SelectionSet, Map<boolean, CSelectionSet>>();
-  let conditionVariables = false;
 
   const conditionsOf = (element: { appliedDirectivesOf(def: unknown): { arguments(): Record<string, unknown> }[] }): Conditions | null | undefined => {
     const skipArg = element.appliedDirectivesOf(skipDirective)[0]?.arguments().if;
@@ -132,7 +130,6 @@ export function compileShape(operation: Operation): CompiledShape {
       // Literals only: decided once.
       return skip === true || include === false ? null : undefined;
     }
-    conditionVariables = true;
     return { ...(skip !== undefined ? { skip } : {}), ...(include !== undefined ? { include } : {}) };
   };
 
@@ -203,10 +200,10 @@ export function compileShape(operation: Operation): CompiledShape {
   const defaults = operation.collectDefaultedVariableValues() as Record<string, unknown>;
   try {
     const root = compileSet(operation.selectionSet, hasDuplicates(operation.selectionSet));
-    return { root, rootType, schema, conditionVariables, defaults };
+    return { root, rootType, schema, defaults };
   } catch (err) {
     if (!(err instanceof Unsupported)) throw err;
-    return { root: { selections: [], repeats: true }, rootType, schema, conditionVariables, defaults, unsupported: err.message };
+    return { root: { selections: [], repeats: true }, rootType, schema, defaults, unsupported: err.message };
   }
 }
 

@@ -2,7 +2,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { SUBGRAPHS, defaultSubgraphUrl } from '@cloudlab/kit/topology';
-import { startEmbeddedPostgres } from './embedded-postgres';
 
 export const ROOT = path.join(__dirname, '..');
 
@@ -41,14 +40,7 @@ export interface Stack {
  */
 export async function startStack(opts: StackOptions): Promise<Stack> {
   const output = opts.output ?? ((name, line) => process.stdout.write(`[${name}] ${line}\n`));
-  const embedded = opts.databaseUrl
-    ? undefined
-    : await startEmbeddedPostgres({
-        dir: path.join(opts.dataDir, 'postgres'),
-        port: opts.embeddedPgPort,
-        // initdb and the server are chatty; only trouble is worth a line.
-        log: (line) => /ERROR|FATAL|PANIC/.test(line) && output('postgres', line),
-      });
+  const embedded = opts.databaseUrl ? undefined : await startPostgresProcess(path.join(opts.dataDir, 'postgres'), opts.embeddedPgPort, output);
   const databaseUrl = opts.databaseUrl ?? embedded!.url;
   const common: NodeJS.ProcessEnv = {
     ...process.env,
@@ -126,6 +118,33 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     startGateway,
     stopProcess,
     stop,
+  };
+}
+
+/** The embedded PostgreSQL, in a process of its own (see ops/postgres-process.ts for why). */
+async function startPostgresProcess(dir: string, port: number, output: (name: string, line: string) => void) {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'ops', 'postgres-process.ts'), dir, String(port)], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => chunk.split('\n').filter(Boolean).forEach((l) => output('postgres', l)));
+  const url = await new Promise<string>((resolve, reject) => {
+    let buffered = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      buffered += chunk;
+      const ready = /^ready (\S+)$/m.exec(buffered);
+      if (ready) resolve(ready[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`embedded PostgreSQL exited with code ${code} while starting`)));
+  });
+  return {
+    url,
+    stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    },
   };
 }
 

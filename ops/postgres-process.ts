@@ -1,0 +1,32 @@
+import { startEmbeddedPostgres } from './embedded-postgres';
+
+/**
+ * The embedded PostgreSQL server as a process of its own: `node --import tsx ops/postgres-process.ts
+ * DIR PORT` prints `ready <url>` once it accepts connections and stops the server on SIGTERM.
+ * Its own process because embedded-postgres installs a global exit hook that rewrites the exit
+ * code of whatever process imports it (it turned failing test runs into exit 0).
+ */
+async function main() {
+  const [dir, port] = process.argv.slice(2);
+  const pg = await startEmbeddedPostgres({
+    dir: dir!,
+    port: Number(port),
+    // initdb and the server are chatty; only trouble is worth a line.
+    log: (line) => /ERROR|FATAL|PANIC/.test(line) && console.error(line),
+  });
+  console.log(`ready ${pg.url}`);
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await pg.stop();
+    process.exit(0);
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+main().catch((err) => {
+  console.error(`embedded postgres failed: ${(err as Error)?.message ?? err}`);
+  process.exit(1);
+});

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { startEmbeddedPostgres } from './embedded-postgres';
 
 /**
@@ -20,6 +22,9 @@ async function main() {
     if (stopping) return;
     stopping = true;
     await pg.stop();
+    // The server may still be finishing its shutdown; the next start needs its lock file gone.
+    const lock = path.join(dir!, 'postmaster.pid');
+    for (let i = 0; i < 100 && existsSync(lock); i++) await new Promise((r) => setTimeout(r, 100));
     process.exit(0);
   };
   process.on('SIGTERM', stop);

@@ -14,7 +14,20 @@ async function main() {
     process.exit(err instanceof ConfigError ? 2 : 1);
   }
   console.log(config.DATABASE_URL ? 'Using PostgreSQL at DATABASE_URL' : `Starting embedded PostgreSQL in ${config.DATA_DIR}/postgres`);
-  const stack = await startStack({
+  // Signals are handled from the start: Ctrl-C while starting still stops what already runs.
+  let stack: Awaited<ReturnType<typeof startStack>> | undefined;
+  let stopping = false;
+  const shutdown = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nstopping…');
+    if (!stack) return; // still starting: main() stops the stack as soon as it is up
+    await stack.stop();
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+  stack = await startStack({
     databaseUrl: config.DATABASE_URL,
     dataDir: config.DATA_DIR,
     embeddedPgPort: config.EMBEDDED_PG_PORT,
@@ -22,6 +35,7 @@ async function main() {
     gatewayPort: config.PORT,
     subgraphPorts: config.subgraphPorts,
   });
+  if (stopping) return void (await stack.stop(), process.exit(0));
 
   const rows = [
     ['gateway', stack.gatewayUrl, 'GraphQL (HTTP), Sandbox in the browser; /healthz /readyz /metrics'],
@@ -33,16 +47,6 @@ async function main() {
   console.log('\nDemo logins (password cloudlab-demo): customer@cloudlab.dev, vendor@cloudlab.dev, admin@cloudlab.dev');
   console.log('Ctrl-C stops everything.\n');
 
-  let stopping = false;
-  const shutdown = async (code: number) => {
-    if (stopping) return;
-    stopping = true;
-    console.log('\nstopping…');
-    await stack.stop();
-    process.exit(code);
-  };
-  process.on('SIGINT', () => void shutdown(0));
-  process.on('SIGTERM', () => void shutdown(0));
   for (const [name, child] of stack.processes) {
     child.once('exit', (code, signal) => {
       if (stopping) return;

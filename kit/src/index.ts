@@ -12,6 +12,7 @@ export type { SubgraphContext } from './server/context';
 export type { SubgraphDefinition } from './server/definition';
 export { openDatabase, seedDatabase } from './server/database';
 export { runSubgraph } from './server/run';
+export { subgraphFiles } from './server/files';
 export { registry } from './metrics';
 export { pushIterator, mapStream, QueueOverflowError, type PushIterator } from './push-iterator';
 export type { LiveEvents } from './server/live-events';

@@ -6,20 +6,10 @@ import { promisify } from 'node:util';
 import { ROOT } from '../stack';
 import { benchStack, extraPort } from './bench-stack';
 import type { LoadResult } from './load';
+import { HEAVY_QUERY } from './queries';
 
 const run = promisify(execFile);
 
-/** Fields across all four read subgraphs, several levels deep: products → reviews → authors → their reviews → products. */
-export const HEAVY_QUERY = `query Heavy {
-  products(first: 10) { edges { node {
-    id name price { amount currency } stock { available } averageRating
-    reviews(first: 4) { edges { node {
-      rating body author { id name
-        reviews(first: 3) { edges { node { rating product { id name inStock reviewCount vendor { name } } } } }
-      }
-    } } }
-  } } }
-}`;
 
 /**
  * `pnpm bench gateway [--quick]`: Cloud Lab's gateway (production features on, response cache

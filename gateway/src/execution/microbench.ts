@@ -11,21 +11,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
+import { HEAVY_QUERY } from '../../../ops/bench/queries';
 import { LeanGateway } from './gateway';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 const supergraphSdl = readFileSync(path.join(ROOT, 'schema', 'supergraph.graphql'), 'utf8');
 
-export const HEAVY_QUERY = `query Heavy {
-  products(first: 10) { edges { node {
-    id name price { amount currency } stock { available } averageRating
-    reviews(first: 4) { edges { node {
-      rating body author { id name
-        reviews(first: 3) { edges { node { rating product { id name inStock reviewCount vendor { name } } } } }
-      }
-    } } }
-  } } }
-}`;
 
 const queries: Record<string, { query: string; operationName: string; variables?: Record<string, unknown> }> = {
   Heavy: { query: HEAVY_QUERY, operationName: 'Heavy' },

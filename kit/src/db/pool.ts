@@ -18,13 +18,14 @@ export class Db implements Queryable {
   readonly pool: pg.Pool;
   private readonly counter: { inc(): void };
 
-  constructor(connection: string | pg.Pool, max = 10, readonly source = 'graphql') {
+  /** `source` null: statements are not counted (the event machinery's own polling). */
+  constructor(connection: string | pg.Pool, max = 10, readonly source: string | null = 'graphql') {
     this.pool = typeof connection === 'string' ? new pg.Pool({ connectionString: connection, max, idleTimeoutMillis: 30_000 }) : connection;
-    this.counter = dbStatements.labels(source);
+    this.counter = source === null ? { inc: () => undefined } : dbStatements.labels(source);
   }
 
   /** The same pool, counting its statements under another source. */
-  withSource(source: string): Db {
+  withSource(source: string | null): Db {
     return new Db(this.pool, 0, source);
   }
 

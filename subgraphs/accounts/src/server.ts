@@ -1,7 +1,5 @@
 import '@cloudlab/kit/telemetry/register';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { runSubgraph, type SubgraphDefinition } from '@cloudlab/kit';
+import { runSubgraph, subgraphFiles, type SubgraphDefinition } from '@cloudlab/kit';
 import { createLoaders, type Loaders } from './loaders';
 import { resolvers } from './resolvers';
 import { seed } from './seed';
@@ -11,9 +9,8 @@ import { signingKeys } from './store';
 export const definition: SubgraphDefinition<Loaders> = {
   name: 'accounts',
   engine: 'apollo',
-  typeDefs: readFileSync(path.join(__dirname, 'schema.graphql'), 'utf8'),
+  ...subgraphFiles(__dirname),
   resolvers,
-  migrations: path.join(__dirname, '..', 'migrations'),
   loaders: createLoaders,
   seed,
   seedTables: ['users', 'vendors'],

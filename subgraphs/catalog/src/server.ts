@@ -1,7 +1,5 @@
 import '@cloudlab/kit/telemetry/register';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { runSubgraph, type SubgraphDefinition } from '@cloudlab/kit';
+import { runSubgraph, subgraphFiles, type SubgraphDefinition } from '@cloudlab/kit';
 import { createLoaders, type Loaders } from './loaders';
 import { resolvers } from './resolvers';
 import { seed } from './seed';
@@ -10,9 +8,8 @@ import { seed } from './seed';
 export const definition: SubgraphDefinition<Loaders> = {
   name: 'catalog',
   engine: 'apollo',
-  typeDefs: readFileSync(path.join(__dirname, 'schema.graphql'), 'utf8'),
+  ...subgraphFiles(__dirname),
   resolvers,
-  migrations: path.join(__dirname, '..', 'migrations'),
   loaders: createLoaders,
   seed,
   seedTables: ['products', 'categories'],

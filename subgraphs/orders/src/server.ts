@@ -1,7 +1,5 @@
 import '@cloudlab/kit/telemetry/register';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { runSubgraph, type SubgraphDefinition } from '@cloudlab/kit';
+import { runSubgraph, subgraphFiles, type SubgraphDefinition } from '@cloudlab/kit';
 import { consumes } from './events';
 import { LIVE_TOPICS } from './live';
 import { createLoaders, type Loaders } from './loaders';
@@ -13,9 +11,8 @@ import { seed } from './seed';
 export const definition: SubgraphDefinition<Loaders> = {
   name: 'orders',
   engine: 'apollo',
-  typeDefs: readFileSync(path.join(__dirname, 'schema.graphql'), 'utf8'),
+  ...subgraphFiles(__dirname),
   resolvers,
-  migrations: path.join(__dirname, '..', 'migrations'),
   loaders: createLoaders,
   seed,
   seedTables: ['order_events', 'order_lines', 'orders', 'product_prices'],

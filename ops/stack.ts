@@ -149,7 +149,11 @@ async function startPostgresProcess(dir: string, port: number, output: (name: st
 }
 
 function launch(name: string, entry: string, env: NodeJS.ProcessEnv, output: (name: string, line: string) => void) {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // CLOUDLAB_CPU_PROFILE_DIR=dir: every process writes V8 CPU profiles (one per thread) to dir/<name>/ when it exits
+  // (`pnpm bench gateway --profile`); open it in Chrome DevTools or speedscope.
+  const profileDir = env.CLOUDLAB_CPU_PROFILE_DIR;
+  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.join(profileDir, name)}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', entry], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   for (const stream of [child.stdout, child.stderr]) {
     let buffered = '';
     stream.setEncoding('utf8');

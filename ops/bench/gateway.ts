@@ -1,29 +1,35 @@
-import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
+import { SUBGRAPHS } from '@cloudlab/kit/topology';
 import { ROOT } from '../stack';
 import { benchStack, extraPort } from './bench-stack';
 import type { LoadResult } from './load';
+import { load, peakRssMb, post, spanSink, withCpu, type CpuPerRequest } from './measure';
 import { HEAVY_QUERY } from './queries';
-
-const run = promisify(execFile);
 
 
 /**
- * `pnpm bench gateway [--quick]`: Cloud Lab's gateway (production features on, response cache
- * off), stock @apollo/gateway with default options, and Cloud Lab's gateway with the response
- * cache on — over the same subgraphs and supergraph, alternating rounds so drift shows, load from
- * a separate process. Prints a table, then one JSON line.
+ * `pnpm bench gateway [--quick] [--edge] [--profile]`: Cloud Lab's gateway (production features
+ * on, response cache off), stock @apollo/gateway with default options, and Cloud Lab's gateway
+ * with the response cache on — over the same subgraphs and supergraph, alternating rounds so drift
+ * shows, load from a separate process. Prints a table, where the CPU goes per request (gateway,
+ * each subgraph, PostgreSQL), then one JSON line.
+ * --edge: also Cloud Lab's gateway with every edge feature off. --profile: every process writes
+ * V8 CPU profiles (open them in Chrome DevTools or speedscope) to a folder it names.
  */
 async function main() {
   const quick = process.argv.includes('--quick');
   const seconds = quick ? 3 : 10;
   const rounds = quick ? 1 : 3;
   const connectionsList = [10, 100];
+  const profileDir = process.argv.includes('--profile') ? mkdtempSync(path.join(tmpdir(), 'cloudlab-profile-')) : undefined;
   const sink = await spanSink(); // an OTLP endpoint that accepts and drops every span
-  const stack = await benchStack({ gateway: false, output: (name, line) => /error|Error/.test(line) && console.error(`[${name}] ${line}`) });
+  const stack = await benchStack({
+    gateway: false,
+    output: (name, line) => /error|Error/.test(line) && console.error(`[${name}] ${line}`),
+    env: profileDir ? { CLOUDLAB_CPU_PROFILE_DIR: profileDir } : {},
+  });
   const production = {
     NODE_ENV: 'production',
     OTEL_EXPORTER_OTLP_ENDPOINT: sink.url,
@@ -58,12 +64,16 @@ async function main() {
       Heavy: JSON.stringify({ query: HEAVY_QUERY, operationName: 'Heavy' }),
     };
 
-    // Same answers from all three before anything is timed.
+    // The same JSON from every gateway before anything is timed (stock pretty-prints it, Cloud Lab
+    // sends it compact: the same values, keys in the same order).
     for (const [name, body] of Object.entries(queries)) {
-      const answers = await Promise.all(Object.keys(gateways).map((g) => post(url(g), body)));
+      const answers = (await Promise.all(Object.keys(gateways).map((g) => post(url(g), body)))).map((a) => JSON.stringify(JSON.parse(a)));
       if (answers.some((a) => a !== answers[0])) throw new Error(`${name}: the gateways answer differently:\n${answers.map((a) => a.slice(0, 300)).join('\n')}`);
       if (answers[0]!.includes('"errors"')) throw new Error(`${name} fails: ${answers[0]!.slice(0, 500)}`);
     }
+    // Where the CPU goes, per request: the gateway under test, each subgraph it reaches, PostgreSQL.
+    const subgraphPids = Object.fromEntries(SUBGRAPHS.map(({ name }) => [name, [stack.processes.get(name)!.pid!]]));
+    const groups = (g: string) => ({ gateway: [pids[g]!], ...subgraphPids, postgres: 'postgres' as const });
 
     const scenarios = [];
     for (const [query, body] of Object.entries(queries)) {
@@ -71,13 +81,14 @@ async function main() {
         const results: Record<string, LoadResult[]> = Object.fromEntries(Object.keys(gateways).map((g) => [g, []]));
         for (const g of Object.keys(gateways)) await load(url(g), body, connections, quick ? 1 : 3); // warm-up
         for (let r = 0; r < rounds; r++) {
-          for (const g of Object.keys(gateways)) results[g]!.push(await withCpu(pids[g]!, () => load(url(g), body, connections, seconds)));
+          for (const g of Object.keys(gateways)) results[g]!.push(await withCpu(groups(g), () => load(url(g), body, connections, seconds)));
         }
         const s = summarize(results);
         scenarios.push({ query, connections, ...s });
         console.log(
           `${query.padEnd(15)} c=${String(connections).padEnd(4)} cloudlab ${fmt(s.cloudlab)} | stock ${fmt(s.stock)} | cached ${fmt(s.cached)}${s.bare ? ` | edge off ${fmt(s.bare)}` : ''} | cloudlab/stock ×${s.ratio} (gateway CPU per request: stock/cloudlab ×${s.cpuRatio})`,
         );
+        console.log(`${''.padEnd(21)} CPU ms per request: cloudlab ${where(s.cloudlab.cpu)} | stock ${where(s.stock.cpu)}`);
       }
     }
     const rss = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, peakRssMb(pid)]));
@@ -100,6 +111,7 @@ async function main() {
           stock_p50_ms: s.stock.latency_ms.p50,
           cloudlab_cpu_ms_per_req: s.cloudlab.cpu_ms,
           stock_cpu_ms_per_req: s.stock.cpu_ms,
+          cpu_ms_per_req_by_process: { cloudlab: s.cloudlab.cpu, stock: s.stock.cpu },
           cpu_ratio: s.cpuRatio,
           errors: s.cloudlab.errors + s.stock.errors + s.cached.errors,
           peak_rss_mb: rss,
@@ -109,23 +121,8 @@ async function main() {
   } finally {
     await stack.stop();
     await sink.close();
+    if (profileDir) console.error(`CPU profiles (one folder per process): ${profileDir}`);
   }
-}
-
-async function load(url: string, body: string, connections: number, seconds: number): Promise<LoadResult> {
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', path.join(__dirname, 'load.ts'), url, body, String(connections), String(seconds)], { cwd: ROOT });
-  return JSON.parse(stdout.trim().split('\n').at(-1)!) as LoadResult;
-}
-
-/** A load run, with the gateway process's CPU time (user + system) per answered request: steadier than requests/s on a shared machine. */
-async function withCpu(pid: number, run: () => Promise<LoadResult>): Promise<LoadResult & { cpu_ms: number }> {
-  const cpuMs = () => {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks (USER_HZ 100) → ms
-  };
-  const before = cpuMs();
-  const result = await run();
-  return { ...result, cpu_ms: result.requests ? (cpuMs() - before) / result.requests : 0 };
 }
 
 /** Mean requests/s over the rounds; the median round's latency percentiles. */
@@ -138,41 +135,34 @@ function summarize(results: Record<string, LoadResult[]>) {
       latency_ms: median.latency_ms,
       errors: list.reduce((sum, r) => sum + r.errors, 0),
       rounds: list.map((r) => r.rps),
-      cpu_ms: Math.round((list.reduce((sum, r) => sum + ((r as { cpu_ms?: number }).cpu_ms ?? 0), 0) / list.length) * 100) / 100,
+      cpu: meanCpu(list.map((r) => (r as LoadResult & { cpu_ms: CpuPerRequest }).cpu_ms)),
     };
   };
-  const cloudlab = pick(results.cloudlab!);
-  const stock = pick(results.stock!);
-  const cached = pick(results.cached!);
-  const bare = results.bare ? pick(results.bare) : undefined;
+  const withGateway = (r: ReturnType<typeof pick>) => ({ ...r, cpu_ms: r.cpu.gateway ?? 0 });
+  const cloudlab = withGateway(pick(results.cloudlab!));
+  const stock = withGateway(pick(results.stock!));
+  const cached = withGateway(pick(results.cached!));
+  const bare = results.bare ? withGateway(pick(results.bare)) : undefined;
   return { cloudlab, stock, cached, bare, ratio: Math.round((cloudlab.rps / stock.rps) * 100) / 100, cpuRatio: Math.round((stock.cpu_ms / cloudlab.cpu_ms) * 100) / 100 };
+}
+
+/** Mean CPU ms per request of each process group over the rounds. */
+function meanCpu(list: CpuPerRequest[]): CpuPerRequest {
+  const out: CpuPerRequest = {};
+  for (const name of Object.keys(list[0] ?? {})) out[name] = Math.round((list.reduce((sum, c) => sum + (c[name] ?? 0), 0) / list.length) * 100) / 100;
+  return out;
+}
+
+/** "gateway 3.1 + subgraphs 9.2 (accounts 2 …) + postgres 3 = 15.3" */
+function where(cpu: CpuPerRequest): string {
+  const subgraphs = SUBGRAPHS.map(({ name }) => name).filter((n) => (cpu[n] ?? 0) >= 0.05);
+  const sub = subgraphs.reduce((sum, n) => sum + cpu[n]!, 0);
+  const total = (cpu.gateway ?? 0) + sub + (cpu.postgres ?? 0);
+  const r = (x: number) => Math.round(x * 100) / 100;
+  return `gateway ${cpu.gateway} + subgraphs ${r(sub)} (${subgraphs.map((n) => `${n} ${cpu[n]}`).join(', ')}) + postgres ${cpu.postgres} = ${r(total)}`;
 }
 
 const fmt = (r: { rps: number; latency_ms: Record<string, number>; errors: number; cpu_ms: number }) =>
   `${String(r.rps).padStart(6)} rps p50 ${r.latency_ms.p50} p95 ${r.latency_ms.p95} p99 ${r.latency_ms.p99} ms cpu ${r.cpu_ms} ms/req${r.errors ? ` errors ${r.errors}` : ''}`;
-
-function peakRssMb(pid: number): number {
-  try {
-    const kb = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
-    return Math.round(kb / 1024);
-  } catch {
-    return 0;
-  }
-}
-
-async function post(url: string, body: string): Promise<string> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-  return res.text();
-}
-
-async function spanSink() {
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise<void>((r) => server.close(() => r())) };
-}
 
 void main();

@@ -8,6 +8,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   saga: () => import('./saga'),
   subscriptions: () => import('./subscriptions'),
   gateway: () => import('./gateway'),
+  floor: () => import('./floor'),
 };
 
 const name = process.argv[2];

@@ -1,0 +1,85 @@
+import { execFile } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { ROOT } from '../stack';
+import type { LoadResult } from './load';
+
+const run = promisify(execFile);
+
+/** Runs ops/bench/load.ts in its own process (so it does not share the measured process's CPU budget). */
+export async function load(url: string, body: string, connections: number, seconds: number): Promise<LoadResult> {
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', path.join(__dirname, 'load.ts'), url, body, String(connections), String(seconds)], { cwd: ROOT });
+  return JSON.parse(stdout.trim().split('\n').at(-1)!) as LoadResult;
+}
+
+/** CPU time (user + system) of a process so far, in ms; 0 once it is gone. */
+export function cpuMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks (USER_HZ 100) → ms
+  } catch {
+    return 0;
+  }
+}
+
+/** Every PostgreSQL server process on this machine (the embedded server's, or the one DATABASE_URL names). */
+export function postgresPids(): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres') pids.push(Number(entry));
+    } catch {
+      /* gone */
+    }
+  }
+  return pids;
+}
+
+export type CpuPerRequest = Record<string, number>;
+
+/**
+ * A load run, with the CPU time per answered request of each named process group (user + system,
+ * from /proc): steadier than requests/s on a shared machine, and it shows where the time goes.
+ * `postgres` is measured when asked for, over every PostgreSQL process (backends come and go).
+ */
+export async function withCpu(groups: Record<string, number[] | 'postgres'>, run: () => Promise<LoadResult>): Promise<LoadResult & { cpu_ms: CpuPerRequest }> {
+  const sample = () => {
+    const out: Record<string, number> = {};
+    for (const [name, pids] of Object.entries(groups)) out[name] = (pids === 'postgres' ? postgresPids() : pids).reduce((sum, pid) => sum + cpuMs(pid), 0);
+    return out;
+  };
+  const before = sample();
+  const result = await run();
+  const after = sample();
+  const cpu: CpuPerRequest = {};
+  for (const name of Object.keys(groups)) cpu[name] = result.requests ? Math.round(((after[name]! - before[name]!) / result.requests) * 100) / 100 : 0;
+  return { ...result, cpu_ms: cpu };
+}
+
+export function peakRssMb(pid: number): number {
+  try {
+    const kb = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+    return Math.round(kb / 1024);
+  } catch {
+    return 0;
+  }
+}
+
+export async function post(url: string, body: string): Promise<string> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  return res.text();
+}
+
+/** An OTLP endpoint that accepts and drops every span. */
+export async function spanSink() {
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return { url: `http://127.0.0.1:${port}`, close: () => new Promise<void>((r) => server.close(() => r())) };
+}

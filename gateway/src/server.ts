@@ -66,6 +66,8 @@ export async function startGateway(config: GatewayConfig): Promise<{ server: Ser
     introspection: !config.production,
     // Stack traces go to the logs, never to clients (even in development they drown the message).
     includeStacktraceInErrorResponses: false,
+    // Compact JSON (Apollo Server pretty-prints by default): less CPU and fewer bytes per answer.
+    stringifyResult: (result) => `${JSON.stringify(result)}\n`,
     // Token limit: the parser stops counting there, before building any AST (plugins/operation-limits.ts names the error).
     parseOptions: { maxTokens: config.OPERATION_MAX_TOKENS },
     // APQ for the first-party web app: shared by all gateway instances through Redis when configured.

@@ -1,6 +1,6 @@
 import { buildSchema, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { cacheControlHeader, cachePolicyOf } from './cache-hints';
+import { cacheControlHeader, cachePolicyOf, memoizedCachePolicyOf } from './cache-hints';
 
 // A subgraph in the shape of ours (with the `_entities` field a federation library adds): entity
 // types with hints, value types that inherit, one private field.
@@ -47,5 +47,17 @@ describe('cache hints worked out from the document alone (for mercurius subgraph
     const doc = parse('query A { uncached { text } } query B { product(id: "p1") { name } }');
     expect(cachePolicyOf(schema, doc, 'B')).toEqual({ maxAge: 30, scope: 'PUBLIC' });
     expect(cachePolicyOf(schema, doc, 'A')).toBeNull();
+  });
+
+  it('memoized per document, operation and the entity types asked for', () => {
+    const doc = parse('query($representations: [_Any!]!) { _entities(representations: $representations) { __typename } }');
+    const of = (...types: string[]) => ({ representations: entities(...types).r });
+    const products = memoizedCachePolicyOf(schema, doc, of('Product'));
+    expect(products).toEqual({ maxAge: 30, scope: 'PUBLIC' });
+    expect(memoizedCachePolicyOf(schema, doc, of('Product', 'Product'))).toBe(products); // the same object: not worked out again
+    expect(memoizedCachePolicyOf(schema, doc, of('User'))).toEqual({ maxAge: 60, scope: 'PUBLIC' });
+    const two = parse('query A { uncached { text } } query B { product(id: "p1") { name } }');
+    expect(memoizedCachePolicyOf(schema, two, {}, 'B')).toEqual({ maxAge: 30, scope: 'PUBLIC' });
+    expect(memoizedCachePolicyOf(schema, two, {}, 'A')).toBeNull();
   });
 });

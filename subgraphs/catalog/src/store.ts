@@ -41,12 +41,15 @@ export async function listProducts(
   return (await q.query<ProductRow>(sql, values)).rows;
 }
 
+/** Products in the catalog, or in one category: one row of product_counts (kept exact by triggers, migrations/002). */
 export async function countProducts(q: Queryable, categoryId: string | null): Promise<number> {
-  const { rows } = categoryId
-    ? await q.query('SELECT count(*)::int AS n FROM products WHERE category_id = $1', [categoryId])
-    : await q.query('SELECT count(*)::int AS n FROM products');
-  return rows[0].n;
+  const { rows } = await q.query<{ n: number }>(
+    'SELECT coalesce((SELECT n FROM product_counts WHERE category_id = $1::uuid), 0)::int AS n',
+    [categoryId ?? ALL_CATEGORIES],
+  );
+  return rows[0]!.n;
 }
+const ALL_CATEGORIES = '00000000-0000-0000-0000-000000000000';
 
 export async function productsByIds(q: Queryable, ids: readonly string[]): Promise<ProductRow[]> {
   return (await q.query<ProductRow>(`SELECT ${PRODUCT_COLUMNS} FROM products WHERE id = ANY($1::uuid[])`, [ids])).rows;

@@ -1,0 +1,132 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Queryable } from '@cloudlab/kit';
+import * as accounts from '../subgraphs/accounts/src/store';
+import * as catalog from '../subgraphs/catalog/src/store';
+import * as inventory from '../subgraphs/inventory/src/store';
+import * as reviews from '../subgraphs/reviews/src/store';
+import { closeDbs, subgraphDb } from './support/db';
+
+interface PlanNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  'Index Name'?: string;
+  Plans?: PlanNode[];
+}
+
+/**
+ * A Queryable that runs each statement as the subgraph would and also records its plan
+ * (EXPLAIN with the same parameters), so the test checks the SQL the store functions really send.
+ */
+function explaining(db: Queryable) {
+  const plans: { sql: string; plan: PlanNode }[] = [];
+  const q: Queryable = {
+    async query(text, values) {
+      const { rows } = await db.query(`EXPLAIN (FORMAT JSON) ${text}`, values);
+      plans.push({ sql: text.replace(/\s+/g, ' ').trim(), plan: rows[0]['QUERY PLAN'][0].Plan });
+      return db.query(text, values);
+    },
+  };
+  return { q, plans };
+}
+
+function nodes(plan: PlanNode): PlanNode[] {
+  return [plan, ...(plan.Plans ?? []).flatMap(nodes)];
+}
+
+/** Tables with more rows than this must be reached through an index (tiny ones may be scanned). */
+const SCAN_LIMIT = 1_000;
+
+async function largeTables(db: Queryable): Promise<Set<string>> {
+  const { rows } = await db.query<{ relname: string }>(
+    `SELECT relname FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace AND reltuples > $1`,
+    [SCAN_LIMIT],
+  );
+  return new Set(rows.map((r) => r.relname));
+}
+
+async function expectIndexed(name: string, run: (q: Queryable) => Promise<unknown>) {
+  const db = subgraphDb(name);
+  await db.query('ANALYZE'); // planner statistics as a running system has them
+  const { q, plans } = explaining(db);
+  await run(q);
+  expect(plans.length).toBeGreaterThan(0);
+  const large = await largeTables(db);
+  for (const { sql, plan } of plans) {
+    const scanned = nodes(plan).filter((n) => n['Node Type'] === 'Seq Scan' && large.has(n['Relation Name']!));
+    expect(scanned.map((n) => `${name}: Seq Scan on ${n['Relation Name']} for ${sql}`)).toEqual([]);
+  }
+  return plans;
+}
+
+describe("the storefront's SQL uses an index on every large table (EXPLAIN)", () => {
+  afterAll(closeDbs);
+
+  it('catalog: the first page, totalCount (from product_counts, not count(*)), categories', async () => {
+    let page: catalog.ProductRow[] = [];
+    const plans = await expectIndexed('catalog', async (q) => {
+      page = await catalog.listProducts(q, { limit: 13, after: null, categoryId: null });
+      const last = page.at(-1)!;
+      await catalog.listProducts(q, { limit: 13, after: [last.created_at.toISOString(), last.id], categoryId: null });
+      await catalog.listProducts(q, { limit: 13, after: null, categoryId: last.category_id });
+      await catalog.countProducts(q, null);
+      await catalog.countProducts(q, last.category_id);
+      await catalog.productsByIds(q, page.map((p) => p.id));
+      await catalog.categoriesByIds(q, page.map((p) => p.category_id));
+    });
+    expect(page).toHaveLength(13);
+    const counted = plans.filter((p) => /product_counts/.test(p.sql));
+    expect(counted).toHaveLength(2);
+    for (const { plan } of counted) expect(nodes(plan).some((n) => n['Relation Name'] === 'products')).toBe(false);
+  });
+
+  it('accounts, inventory and reviews: the lookups by id the storefront batches', async () => {
+    const page = await catalog.listProducts(subgraphDb('catalog'), { limit: 12, after: null, categoryId: null });
+    const productIds = page.map((p) => p.id);
+    await expectIndexed('accounts', (q) => accounts.vendorsByIds(q, page.map((p) => p.vendor_id)));
+    await expectIndexed('inventory', (q) => inventory.stockTotals(q, productIds));
+    await expectIndexed('reviews', async (q) => {
+      await reviews.ratingsByProducts(q, productIds);
+      await reviews.reviewPages(q, 'product_id', productIds, { limit: 5, after: null });
+    });
+    const authors = (await subgraphDb('reviews').query<{ author_id: string }>('SELECT DISTINCT author_id FROM reviews LIMIT 10')).rows.map((r) => r.author_id);
+    await expectIndexed('accounts', (q) => accounts.usersByIds(q, authors));
+    await expectIndexed('reviews', (q) => reviews.reviewPages(q, 'author_id', authors, { limit: 3, after: null }));
+  });
+});
+
+describe('product_counts stays exact', () => {
+  afterAll(closeDbs);
+
+  it('through insert, category change, delete and a rolled-back transaction', async () => {
+    const db = subgraphDb('catalog');
+    const exact = async (q: Queryable) => {
+      const { rows } = await q.query<{ category_id: string | null; n: number; counted: number }>(
+        `SELECT c.category_id, c.n::int AS n, (SELECT count(*)::int FROM products p WHERE c.category_id = '00000000-0000-0000-0000-000000000000' OR p.category_id = c.category_id) AS counted
+         FROM product_counts c`,
+      );
+      expect(rows.length).toBeGreaterThan(1);
+      for (const r of rows) expect(r.n, `category ${r.category_id}`).toBe(r.counted);
+    };
+    await exact(db);
+    await db
+      .tx(async (q) => {
+        const [a, b] = (await q.query<{ id: string }>('SELECT id FROM categories ORDER BY id LIMIT 2')).rows;
+        const before = await catalog.countProducts(q, null);
+        await q.query(
+          `INSERT INTO products (sku, name, description, price, currency, category_id, vendor_id)
+           SELECT 'TEST-' || i, 'Test ' || i, '', 1, 'EUR', $1, gen_random_uuid() FROM generate_series(1, 3) i`,
+          [a!.id],
+        );
+        expect(await catalog.countProducts(q, null)).toBe(before + 3);
+        await exact(q);
+        await q.query(`UPDATE products SET category_id = $1 WHERE sku = 'TEST-1'`, [b!.id]);
+        await exact(q);
+        await q.query(`DELETE FROM products WHERE sku LIKE 'TEST-%'`);
+        expect(await catalog.countProducts(q, null)).toBe(before);
+        await exact(q);
+        throw new Error('roll back');
+      })
+      .catch((err: Error) => expect(err.message).toBe('roll back'));
+    await exact(db);
+  });
+});

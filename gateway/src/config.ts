@@ -21,6 +21,8 @@ export function gatewayConfig(argv: string[] = process.argv.slice(2), source = p
       SUBGRAPH_TIMEOUT_MS: env.int(5000, 1),
       // `lean`: Cloud Lab's query plan executor (execution/README.md); `apollo`: @apollo/gateway's own.
       GATEWAY_EXECUTOR: z.enum(['lean', 'apollo']).default('lean'),
+      // Gateway processes sharing the port (node:cluster); 1 = this process serves directly.
+      GATEWAY_WORKERS: env.int(1, 1),
       READINESS_TIMEOUT_MS: env.int(1000, 1),
       BODY_LIMIT_BYTES: env.int(1 << 20, 1024),
       // Subscriptions over graphql-ws (subscriptions/README.md).

@@ -5,17 +5,18 @@ import { SUBGRAPHS } from '@cloudlab/kit/topology';
 import { ROOT } from '../stack';
 import { benchStack, extraPort } from './bench-stack';
 import type { LoadResult } from './load';
-import { load, peakRssMb, post, spanSink, withCpu, type CpuPerRequest } from './measure';
+import { load, peakRssMb, post, processTree, spanSink, withCpu, type CpuPerRequest } from './measure';
 import { HEAVY_QUERY } from './queries';
 
 
 /**
- * `pnpm bench gateway [--quick] [--edge] [--profile]`: Cloud Lab's gateway (production features
+ * `pnpm bench gateway [--quick] [--edge] [--workers] [--profile]`: Cloud Lab's gateway (production features
  * on, response cache off), stock @apollo/gateway with default options, and Cloud Lab's gateway
  * with the response cache on — over the same subgraphs and supergraph, alternating rounds so drift
  * shows, load from a separate process. Prints a table, where the CPU goes per request (gateway,
  * each subgraph, PostgreSQL), then one JSON line.
- * --edge: also Cloud Lab's gateway with every edge feature off. --profile: every process writes
+ * --edge: also Cloud Lab's gateway with every edge feature off. --workers: also Cloud Lab's
+ * gateway as two processes (GATEWAY_WORKERS=2). --profile: every process writes
  * V8 CPU profiles (open them in Chrome DevTools or speedscope) to a folder it names.
  */
 async function main() {
@@ -55,6 +56,9 @@ async function main() {
     stock: { port: extraPort(stack, 1), env: {}, entry: path.join(ROOT, 'ops', 'bench', 'stock-gateway.ts') },
     cached: { port: extraPort(stack, 2), env: { ...production, RESPONSE_CACHE_ENABLED: 'true' } },
     ...(process.argv.includes('--edge') ? { bare: { port: extraPort(stack, 3), env: bare } } : {}),
+    // --workers: Cloud Lab's gateway as 2 processes sharing the port (GATEWAY_WORKERS), to see
+    // what running on every core buys when the subgraphs share the same cores.
+    ...(process.argv.includes('--workers') ? { workers: { port: extraPort(stack, 4), env: { ...production, GATEWAY_WORKERS: '2' } } } : {}),
   };
   try {
     const pids: Record<string, number> = {};
@@ -75,7 +79,7 @@ async function main() {
     }
     // Where the CPU goes, per request: the gateway under test, each subgraph it reaches, PostgreSQL.
     const subgraphPids = Object.fromEntries(SUBGRAPHS.map(({ name }) => [name, [stack.processes.get(name)!.pid!]]));
-    const groups = (g: string) => ({ gateway: [pids[g]!], ...subgraphPids, postgres: 'postgres' as const });
+    const groups = (g: string) => ({ gateway: () => processTree(pids[g]!), ...subgraphPids, postgres: 'postgres' as const });
 
     const scenarios = [];
     for (const [query, body] of Object.entries(queries)) {
@@ -88,12 +92,12 @@ async function main() {
         const s = summarize(results);
         scenarios.push({ query, connections, ...s });
         console.log(
-          `${query.padEnd(15)} c=${String(connections).padEnd(4)} cloudlab ${fmt(s.cloudlab)} | stock ${fmt(s.stock)} | cached ${fmt(s.cached)}${s.bare ? ` | edge off ${fmt(s.bare)}` : ''} | cloudlab/stock ×${s.ratio} (gateway CPU per request: stock/cloudlab ×${s.cpuRatio})`,
+          `${query.padEnd(15)} c=${String(connections).padEnd(4)} cloudlab ${fmt(s.cloudlab)} | stock ${fmt(s.stock)} | cached ${fmt(s.cached)}${s.bare ? ` | edge off ${fmt(s.bare)}` : ''}${s.workers ? ` | 2 workers ${fmt(s.workers)}` : ''} | cloudlab/stock ×${s.ratio} (gateway CPU per request: stock/cloudlab ×${s.cpuRatio})`,
         );
         console.log(`${''.padEnd(21)} CPU ms per request: cloudlab ${where(s.cloudlab.cpu)} | stock ${where(s.stock.cpu)}`);
       }
     }
-    const rss = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, peakRssMb(pid)]));
+    const rss = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, processTree(pid).reduce((sum, p) => sum + peakRssMb(p), 0)]));
     console.log(`peak RSS MB: ${JSON.stringify(rss)}; cores: ${require('node:os').cpus().length}`);
     console.log(
       JSON.stringify(
@@ -109,6 +113,7 @@ async function main() {
           cached_p95_ms: s.cached.latency_ms.p95,
           cloudlab_p95_ms: s.cloudlab.latency_ms.p95,
           ...(s.bare ? { edge_off_rps: s.bare.rps, edge_off_p95_ms: s.bare.latency_ms.p95 } : {}),
+          ...(s.workers ? { workers2_rps: s.workers.rps, workers2_p99_ms: s.workers.latency_ms.p99 } : {}),
           cloudlab_p50_ms: s.cloudlab.latency_ms.p50,
           stock_p50_ms: s.stock.latency_ms.p50,
           cloudlab_cpu_ms_per_req: s.cloudlab.cpu_ms,
@@ -145,7 +150,8 @@ function summarize(results: Record<string, LoadResult[]>) {
   const stock = withGateway(pick(results.stock!));
   const cached = withGateway(pick(results.cached!));
   const bare = results.bare ? withGateway(pick(results.bare)) : undefined;
-  return { cloudlab, stock, cached, bare, ratio: Math.round((cloudlab.rps / stock.rps) * 100) / 100, cpuRatio: Math.round((stock.cpu_ms / cloudlab.cpu_ms) * 100) / 100 };
+  const workers = results.workers ? withGateway(pick(results.workers)) : undefined;
+  return { cloudlab, stock, cached, bare, workers, ratio: Math.round((cloudlab.rps / stock.rps) * 100) / 100, cpuRatio: Math.round((stock.cpu_ms / cloudlab.cpu_ms) * 100) / 100 };
 }
 
 /** Mean CPU ms per request of each process group over the rounds. */

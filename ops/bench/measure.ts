@@ -38,17 +38,41 @@ export function postgresPids(): number[] {
   return pids;
 }
 
+/** A process and all its descendants (a gateway with GATEWAY_WORKERS > 1 is a tree). */
+export function processTree(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const ppid = Number(readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      /* gone */
+    }
+  }
+  const out: number[] = [];
+  const visit = (pid: number) => {
+    out.push(pid);
+    for (const child of children.get(pid) ?? []) visit(child);
+  };
+  visit(root);
+  return out;
+}
+
 export type CpuPerRequest = Record<string, number>;
 
 /**
  * A load run, with the CPU time per answered request of each named process group (user + system,
  * from /proc): steadier than requests/s on a shared machine, and it shows where the time goes.
- * `postgres` is measured when asked for, over every PostgreSQL process (backends come and go).
+ * `postgres` is measured over every PostgreSQL process (backends come and go); a function gives
+ * the pids at each sample (a process tree).
  */
-export async function withCpu(groups: Record<string, number[] | 'postgres'>, run: () => Promise<LoadResult>): Promise<LoadResult & { cpu_ms: CpuPerRequest }> {
+export async function withCpu(groups: Record<string, number[] | 'postgres' | (() => number[])>, run: () => Promise<LoadResult>): Promise<LoadResult & { cpu_ms: CpuPerRequest }> {
   const sample = () => {
     const out: Record<string, number> = {};
-    for (const [name, pids] of Object.entries(groups)) out[name] = (pids === 'postgres' ? postgresPids() : pids).reduce((sum, pid) => sum + cpuMs(pid), 0);
+    for (const [name, pids] of Object.entries(groups)) {
+      out[name] = (pids === 'postgres' ? postgresPids() : typeof pids === 'function' ? pids() : pids).reduce((sum, pid) => sum + cpuMs(pid), 0);
+    }
     return out;
   };
   const before = sample();

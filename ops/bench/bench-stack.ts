@@ -13,7 +13,8 @@ import { startStack, type Stack, type StackOptions } from '../stack';
 export async function benchStack(opts: Partial<StackOptions> = {}): Promise<Stack & { dbPrefix: string }> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'cloudlab-bench-'));
   chmodSync(dataDir, 0o755);
-  const base = 24_000 + Math.floor(Math.random() * 2000) * 16;
+  // Below Linux's ephemeral range (32768+), where outgoing connections could already hold a port.
+  const base = 20_000 + Math.floor(Math.random() * 750) * 16;
   const dbPrefix = `bench_${Date.now().toString(36)}_`;
   const stack = await startStack({
     databaseUrl: process.env.DATABASE_URL || undefined,

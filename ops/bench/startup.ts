@@ -24,7 +24,7 @@ async function main() {
 function timeStart(dataDir: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const base = 26_000 + Math.floor(Math.random() * 1000) * 8;
+    const base = 20_000 + Math.floor(Math.random() * 1500) * 8; // below the ephemeral range (32768+)
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'ops', 'start.ts')], {
       cwd: ROOT,
       env: { ...process.env, DATABASE_URL: '', DATA_DIR: dataDir, PORT: String(base), SUBGRAPH_PORT_BASE: String(base + 1), EMBEDDED_PG_PORT: String(base + 7), LOG_LEVEL: 'warn' },

@@ -1,9 +1,10 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { GraphQLError } from 'graphql';
+import { parseCacheControlHeader } from '@apollo/gateway/dist/datasources/parseCacheControlHeader';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { Counter } from 'prom-client';
 import { IDENTITY_HEADER, registry } from '@cloudlab/kit';
 import type { GatewayContext } from './context';
-import { leanFetcher } from './execution/fetcher';
+import { leanFetcher, type LeanResponse } from './execution/fetcher';
 import { recordSubgraphAnswer, recordSubgraphFetch } from './plugins/response-cache';
 
 const subgraphRequests = new Counter({
@@ -19,6 +20,8 @@ const subgraphRequests = new Counter({
  * Client headers are never forwarded, so a client cannot pass identity headers through.
  */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  private readonly lean?: ReturnType<typeof leanFetcher>;
+
   constructor(
     readonly name: string,
     url: string,
@@ -26,13 +29,59 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     /** true: undici's dispatcher directly (execution/fetcher.ts), a third of fetch's CPU per request. */
     lean = false,
   ) {
+    const direct = lean ? leanFetcher({ timeoutMs }) : undefined;
     super({
       url,
-      fetcher: (lean
-        ? leanFetcher({ timeoutMs })
-        : (input: string, init: RequestInit) => fetch(input, { ...init, signal: AbortSignal.timeout(this.timeoutMs) })) as never,
+      fetcher: (direct ?? ((input: string, init: RequestInit) => fetch(input, { ...init, signal: AbortSignal.timeout(this.timeoutMs) }))) as never,
     });
+    this.lean = direct;
   }
+
+  /**
+   * The lean executor's call (execution/execute.ts): what `process()` does for a query-plan fetch
+   * — identity header, metrics, cache tags, the same errors, the subgraph's Cache-Control applied
+   * to the response's policy — without node-fetch Headers and Request objects per call or a copy
+   * of the answer. Undefined when this data source is not on the lean fetcher.
+   */
+  get fetchForPlan() {
+    return this.lean ? this.sendForPlan : undefined;
+  }
+
+  private sendForPlan = async (
+    request: { query: string; variables: Record<string, unknown>; operationName?: string },
+    incoming: { context: GatewayContext; overallCachePolicy?: unknown },
+  ): Promise<{ data?: unknown; errors?: GraphQLFormattedError[]; extensions?: Record<string, unknown> }> => {
+    const context = incoming.context;
+    subgraphRequests.inc({ subgraph: this.name });
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    const identity = await context?.identityToken?.();
+    if (identity) headers[IDENTITY_HEADER] = identity;
+    recordSubgraphFetch(context, request.variables);
+    let response: LeanResponse;
+    let body: unknown;
+    try {
+      response = await this.lean!(this.url!, { method: 'POST', headers, body: JSON.stringify(request) });
+      if (!response.ok) throw await this.errorFromResponse(response as never);
+      body = await this.parseBody(response as never);
+      if (!body || typeof body !== 'object' || Array.isArray(body)) throw new Error(`Expected JSON response body, but received: ${body}`);
+    } catch (error) {
+      this.didEncounterError(error as Error);
+    }
+    const cacheControl = response.headers.get('cache-control');
+    recordSubgraphAnswer(context, cacheControl);
+    const policy = incoming.overallCachePolicy as { restrict(hint: unknown): void } | undefined;
+    if (policy && typeof policy === 'object' && 'restrict' in policy) {
+      // RemoteGraphQLDataSource.respond(), as is.
+      const parsed = parseCacheControlHeader(cacheControl ?? undefined);
+      const hint: { maxAge: number; scope?: 'PUBLIC' | 'PRIVATE' } = { maxAge: 0 };
+      const maxAge = parsed['max-age'];
+      if (typeof maxAge === 'string' && /^[0-9]+$/.test(maxAge)) hint.maxAge = +maxAge;
+      if (parsed['private'] === true) hint.scope = 'PRIVATE';
+      if (parsed['public'] === true) hint.scope = 'PUBLIC';
+      policy.restrict(hint);
+    }
+    return body as { data?: unknown; errors?: GraphQLFormattedError[] };
+  };
 
   override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>) {
     subgraphRequests.inc({ subgraph: this.name });

@@ -5,8 +5,9 @@
  * plan node, per-fetch timestamps) and the per-fetch `gateway.fetch` spans (each subgraph call
  * already has its HTTP client span, child of `gateway.request`).
  *
- * Fetches go through the gateway's own data sources (`dataSource.process`), so identity headers,
- * timeouts, error naming and cache-control hints of datasource.ts apply unchanged. Results are
+ * Fetches go through the gateway's own data sources (`fetchForPlan` where offered, else
+ * `dataSource.process`), so identity headers, timeouts, error naming and cache-control hints of
+ * datasource.ts apply unchanged. Results are
  * merged in place (merge.ts: stock `deepMerge`, step for step); rewrites are stock `applyRewrites`.
  */
 import type { GraphQLDataSource } from '@apollo/gateway';
@@ -142,16 +143,30 @@ async function executeFetch(st: ExecutionState, fetch: FetchNode, cursor: Cursor
   }
 }
 
+/**
+ * A data source may offer a direct call for plan fetches (datasource.ts on the lean fetcher does):
+ * the same request and semantics as `process()`, without its per-call objects.
+ */
+export interface PlanFetchSource {
+  fetchForPlan?: (
+    request: { query: string; variables: ResultMap; operationName?: string },
+    incoming: { context: any; overallCachePolicy?: unknown },
+  ) => Promise<{ data?: unknown; errors?: readonly GraphQLFormattedError[]; extensions?: Record<string, unknown> }>;
+}
+
 async function send(st: ExecutionState, service: GraphQLDataSource, fetch: FetchNode, cursor: Cursor, variables: ResultMap): Promise<ResultMap | void | null> {
   const rc = st.requestContext;
-  const response = await service.process({
-    kind: GraphQLDataSourceRequestKind.INCOMING_OPERATION as never,
-    request: { query: fetch.operation, variables, operationName: fetch.operationName, http: undefined },
-    incomingRequestContext: rc,
-    context: rc.context,
-    document: fetch.operationDocumentNode,
-    pathInIncomingRequest: cursor.path,
-  });
+  const direct = (service as PlanFetchSource).fetchForPlan;
+  const response = direct
+    ? await direct({ query: fetch.operation, variables, operationName: fetch.operationName }, rc)
+    : await service.process({
+        kind: GraphQLDataSourceRequestKind.INCOMING_OPERATION as never,
+        request: { query: fetch.operation, variables, operationName: fetch.operationName, http: undefined },
+        incomingRequestContext: rc,
+        context: rc.context,
+        document: fetch.operationDocumentNode,
+        pathInIncomingRequest: cursor.path,
+      });
   if (response.errors) {
     const errorPath = lazyErrorPaths(fetch, cursor);
     for (const error of response.errors) st.errors.push(downstreamServiceError(error, fetch.serviceName, errorPath));

@@ -7,6 +7,7 @@ const ROOT = path.join(__dirname, '..', '..');
 
 export interface GatewayProcess {
   url: string;
+  pid: number;
   /** Its log lines (JSON, pino) so far. */
   output: string[];
   stop(): Promise<void>;
@@ -52,7 +53,7 @@ export async function startGatewayProcess(env: Record<string, string | undefined
   };
   for (let i = 0; i < 600; i++) {
     if (child.exitCode !== null) throw new Error(`gateway exited with ${child.exitCode}:\n${output.slice(-20).join('\n')}`);
-    if (await fetch(new URL('/healthz', url)).then((r) => r.ok, () => false)) return { url, output, stop };
+    if (await fetch(new URL('/healthz', url)).then((r) => r.ok, () => false)) return { url, pid: child.pid!, output, stop };
     await new Promise((r) => setTimeout(r, 100));
   }
   await stop();

@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { contract } from './support/client';
 import { startGatewayProcess } from './support/gateway';
@@ -28,9 +29,23 @@ const alive = (pid: number) => {
   }
 };
 
-async function storefront(url: string) {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: contract('storefront'), operationName: 'StorefrontHome', variables: { first: 3 } }) });
-  return { status: res.status, body: (await res.json()) as { data?: { products: { edges: unknown[] } }; errors?: unknown[] } };
+/**
+ * StorefrontHome on a new connection each time: a worker's open keep-alive connections die with
+ * it (clients see a reset and reconnect), and node:cluster gives each new connection to a live one.
+ */
+function storefront(url: string): Promise<{ status: number; body: { data?: { products: { edges: unknown[] } }; errors?: unknown[] } }> {
+  const payload = JSON.stringify({ query: contract('storefront'), operationName: 'StorefrontHome', variables: { first: 3 } });
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(text) }));
+    });
+    req.on('error', reject);
+    req.setTimeout(10_000, () => req.destroy(new Error('no answer within 10 s')));
+    req.end(payload);
+  });
 }
 
 describe('GATEWAY_WORKERS: the gateway as several processes on one port', () => {
@@ -51,7 +66,11 @@ describe('GATEWAY_WORKERS: the gateway as several processes on one port', () => 
       }
 
       process.kill(workers[0]!, 'SIGKILL');
-      // The other worker keeps the port open meanwhile.
+      // Once the supervisor has seen it go (reaped it), the other worker takes every new connection
+      // while the replacement starts. Connections the dead worker held are reset, and node:cluster
+      // can lose the few it hands over in the moment before it notices (clients retry those).
+      for (let i = 0; i < 100 && alive(workers[0]!); i++) await new Promise((r) => setTimeout(r, 20));
+      expect(alive(workers[0]!)).toBe(false);
       for (let i = 0; i < 5; i++) expect((await storefront(gateway.url)).status).toBe(200);
       let replaced: number[] = [];
       for (let i = 0; i < 300; i++) {

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { contract, counter, gql, login } from './support/client';
 import { startGatewayProcess, type GatewayProcess } from './support/gateway';
 import { freePort } from './support/ports';
+import { HEAVY_QUERY } from '../ops/bench/queries';
 
 /**
  * The lean executor (gateway/src/execution) must answer exactly as @apollo/gateway does: for each
@@ -85,17 +86,6 @@ async function untilAnswers(url: string, child: ChildProcess) {
   }
   throw new Error('stock gateway did not start');
 }
-
-const HEAVY = `query Heavy {
-  products(first: 10) { edges { node {
-    id name price { amount currency } stock { available } averageRating
-    reviews(first: 4) { edges { node {
-      rating body author { id name
-        reviews(first: 3) { edges { node { rating product { id name inStock reviewCount vendor { name } } } } }
-      }
-    } } }
-  } } }
-}`;
 
 describe('lean executor: parity with @apollo/gateway, key for key', () => {
   const settings = { LOG_LEVEL: 'warn', RESPONSE_CACHE_ENABLED: 'false', RATE_LIMIT_ENABLED: 'false' };
@@ -217,7 +207,7 @@ describe('lean executor: parity with @apollo/gateway, key for key', () => {
 
   describe('execution and shaping', () => {
     it('the heavy 4-subgraph query', async () => {
-      const a = await check(all(), { query: HEAVY, operationName: 'Heavy' });
+      const a = await check(all(), { query: HEAVY_QUERY, operationName: 'Heavy' });
       expect(json(a).errors).toBeUndefined();
     });
 
@@ -364,7 +354,7 @@ describe('lean executor: parity with @apollo/gateway, key for key', () => {
     it('nullable entity fields from it become null with a named error', async () => {
       const a = await check(broken(), { query: contract('storefront'), operationName: 'StorefrontHome', variables: { first: 4 } });
       expect(json(a).errors?.[0]?.message).toMatch(/Subgraph "inventory" is unavailable/);
-      await check(broken(), { query: HEAVY, operationName: 'Heavy' });
+      await check(broken(), { query: HEAVY_QUERY, operationName: 'Heavy' });
     });
 
     it('a non-null field from it nulls its parents up to the next nullable one', async () => {

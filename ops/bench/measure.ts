@@ -97,6 +97,32 @@ export async function post(url: string, body: string): Promise<string> {
   return res.text();
 }
 
+/** GraphQL over HTTP against a gateway: `call` returns the data or throws the GraphQL errors; `login` returns a demo user's token. */
+export function gatewayClient(url: string) {
+  const call = async (body: unknown, token?: string): Promise<any> => {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+    });
+    const json = (await res.json()) as { data?: any; errors?: unknown };
+    if (json.errors) throw new Error(JSON.stringify(json.errors));
+    return json.data;
+  };
+  const login = async (email: string): Promise<string> =>
+    (await call({ query: 'mutation($e: String!) { login(email: $e, password: "cloudlab-demo") { accessToken } }', variables: { e: email } })).login.accessToken;
+  return { call, login };
+}
+
+/** The sum of a Prometheus metric's samples on a service's /metrics (only lines containing `labelFilter`). */
+export async function metric(baseUrl: string, name: string, labelFilter = ''): Promise<number> {
+  const text = await (await fetch(new URL('/metrics', baseUrl))).text();
+  return text
+    .split('\n')
+    .filter((l) => (l.startsWith(`${name} `) || l.startsWith(`${name}{`)) && l.includes(labelFilter))
+    .reduce((sum, l) => sum + Number(l.split(' ').at(-1)), 0);
+}
+
 /** An OTLP endpoint that accepts and drops every span. */
 export async function spanSink() {
   const server = createServer((req, res) => {

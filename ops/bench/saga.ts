@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Db, databaseUrl } from '@cloudlab/kit';
 import { ROOT } from '../stack';
 import { benchStack } from './bench-stack';
+import { gatewayClient } from './measure';
 import { percentiles } from './stats';
 
 /**
@@ -24,18 +25,7 @@ async function main() {
   const orders = new Db(databaseUrl(stack.databaseUrl, `${stack.dbPrefix}orders`), 2);
   try {
     const commerce = readFileSync(path.join(ROOT, 'clients', 'operations', 'commerce.graphql'), 'utf8');
-    const call = async (body: unknown, token?: string) => {
-      const res = await fetch(stack.gatewayUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-        body: JSON.stringify(body),
-      });
-      const json = (await res.json()) as { data?: any; errors?: unknown };
-      if (json.errors) throw new Error(JSON.stringify(json.errors));
-      return json.data;
-    };
-    const login = async (email: string) =>
-      (await call({ query: 'mutation($e: String!) { login(email: $e, password: "cloudlab-demo") { accessToken } }', variables: { e: email } })).login.accessToken as string;
+    const { call, login } = gatewayClient(stack.gatewayUrl);
     const admin = await login('admin@cloudlab.dev');
     const customer = await login('customer@cloudlab.dev');
     // Enough stock that no order fails for lack of it: 20 products, restocked by an admin.

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from '../stack';
 import { benchStack } from './bench-stack';
+import { metric } from './measure';
 import { percentiles } from './stats';
 
 /**
@@ -44,8 +45,7 @@ async function main() {
 async function statements(urls: Record<string, string>) {
   const out: Record<string, number> = {};
   for (const [name, url] of Object.entries(urls)) {
-    const text = await (await fetch(new URL('/metrics', url))).text();
-    out[name] = Number(text.split('\n').find((l) => l.startsWith('cloudlab_db_statements_total{source="graphql"} '))?.split(' ')[1] ?? 0);
+    out[name] = await metric(url, 'cloudlab_db_statements_total', 'source="graphql"');
   }
   return out;
 }

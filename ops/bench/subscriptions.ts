@@ -6,6 +6,7 @@ import WebSocket from 'ws';
 import { Db, databaseUrl } from '@cloudlab/kit';
 import { ROOT } from '../stack';
 import { benchStack } from './bench-stack';
+import { gatewayClient, metric } from './measure';
 import { percentiles } from './stats';
 
 /**
@@ -40,17 +41,8 @@ async function main() {
   try {
     const operations = readFileSync(path.join(ROOT, 'clients', 'operations', 'live.graphql'), 'utf8');
     const commerce = readFileSync(path.join(ROOT, 'clients', 'operations', 'commerce.graphql'), 'utf8');
-    const call = async (body: unknown, token?: string) => {
-      const res = await fetch(stack.gatewayUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-        body: JSON.stringify(body),
-      });
-      const json = (await res.json()) as { data?: any; errors?: unknown };
-      if (json.errors) throw new Error(JSON.stringify(json.errors));
-      return json.data;
-    };
-    const vendor = (await call({ query: 'mutation { login(email: "vendor@cloudlab.dev", password: "cloudlab-demo") { accessToken } }' })).login.accessToken as string;
+    const { call, login } = gatewayClient(stack.gatewayUrl);
+    const vendor = await login('vendor@cloudlab.dev');
     const vendorId = (await call({ query: '{ me { vendor { id } } }' }, vendor)).me.vendor.id as string;
     const { rows: products } = await inventoryDb.query<{ product_id: string; warehouse_id: string }>(
       'SELECT DISTINCT ON (product_id) product_id, warehouse_id FROM stock WHERE vendor_id = $1 ORDER BY product_id LIMIT 10',
@@ -176,14 +168,6 @@ async function main() {
 }
 
 const progress = (line: string) => process.stderr.write(`  … ${line}\n`);
-
-async function metric(base: string, name: string, labelFilter = ''): Promise<number> {
-  const text = await (await fetch(new URL('/metrics', base))).text();
-  return text
-    .split('\n')
-    .filter((l) => (l.startsWith(`${name} `) || l.startsWith(`${name}{`)) && l.includes(labelFilter))
-    .reduce((sum, l) => sum + Number(l.split(' ').at(-1)), 0);
-}
 
 /** The gateway's memory after 2 s of quiet: the median of three samples 500 ms apart. */
 async function gatewayMemory(base: string) {

@@ -116,26 +116,26 @@ export function cachePolicyOf(
 }
 
 /**
- * `cachePolicyOf` for a parsed document the server keeps (Apollo Server and mercurius both cache
+ * `cachePolicyOf` (first operation) for a parsed document the server keeps (mercurius caches
  * documents, so the gateway's repeated fetches arrive as the same object). The policy depends on the variables only
  * through the entity representations' type names, which are part of the key.
  */
 const memo = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, CachePolicy | null>>>();
-export function memoizedCachePolicyOf(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> = {}, operationName: string | null = null): CachePolicy | null {
+export function memoizedCachePolicyOf(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> = {}): CachePolicy | null {
   let bySchema = memo.get(schema);
   if (!bySchema) memo.set(schema, (bySchema = new WeakMap()));
   let byDocument = bySchema.get(document);
   if (!byDocument) bySchema.set(document, (byDocument = new Map()));
   const representations = variables.representations;
-  let key = operationName ?? '';
+  let key = '';
   if (Array.isArray(representations)) {
     const names = new Set<string>();
     for (const r of representations) if (typeof r?.__typename === 'string') names.add(r.__typename);
-    key += `|${[...names].sort().join(',')}`;
+    key = [...names].sort().join(',');
   }
   let policy = byDocument.get(key);
   if (policy === undefined) {
-    policy = cachePolicyOf(schema, document, operationName, variables);
+    policy = cachePolicyOf(schema, document, null, variables);
     if (byDocument.size < 64) byDocument.set(key, policy);
   }
   return policy;

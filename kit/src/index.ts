@@ -9,6 +9,7 @@ export * from './db/bulk';
 export * from './demo/plan';
 export { demoId } from './demo/random';
 export type { SubgraphContext } from './server/context';
+export { routeGraphqlUpgrades } from './server/ws-upgrade';
 export type { SubgraphDefinition } from './server/definition';
 export { openDatabase, seedDatabase } from './server/database';
 export { runSubgraph } from './server/run';

@@ -16,7 +16,7 @@ import {
 } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import { QueueOverflowError, type Logger } from '@cloudlab/kit';
+import { QueueOverflowError, routeGraphqlUpgrades, type Logger } from '@cloudlab/kit';
 import type { GatewayContext } from '../context';
 import { authenticate, type ConnectionState } from './connection';
 import { coalescingServices } from './execute-event';
@@ -134,19 +134,11 @@ export function serveSubscriptions(opts: SubscriptionServerOptions): { close: ()
     opts.keepAliveMs,
   );
 
-  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const { pathname } = new URL(req.url ?? '/', 'http://gateway');
-    if (pathname !== '/graphql') {
-      socket.end('HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
-      return;
-    }
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
-  };
-  opts.server.on('upgrade', onUpgrade);
+  const detach = routeGraphqlUpgrades(opts.server, wss);
 
   return {
     close: async () => {
-      opts.server.off('upgrade', onUpgrade);
+      detach();
       await disposable.dispose();
       await upstream.close();
     },

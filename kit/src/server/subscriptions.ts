@@ -1,5 +1,3 @@
-import type { IncomingMessage } from 'node:http';
-import type { Duplex } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { createSourceEventStream, execute, type ExecutionArgs, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
@@ -11,6 +9,7 @@ import { mapStream } from '../push-iterator';
 import type { SubgraphContext } from './context';
 import { maskError } from './engines';
 import { startLiveEvents } from './live-events';
+import { routeGraphqlUpgrades } from './ws-upgrade';
 
 export interface SubscriptionEndpointOptions {
   schema: GraphQLSchema;
@@ -64,20 +63,12 @@ export async function serveSubscriptions(app: FastifyInstance, opts: Subscriptio
     opts.keepAliveMs ?? 12_000,
   );
 
-  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const { pathname } = new URL(req.url ?? '/', 'http://subgraph');
-    if (pathname !== '/graphql') {
-      socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\n\r\n');
-      return;
-    }
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
-  };
-  app.server.on('upgrade', onUpgrade);
+  const detach = routeGraphqlUpgrades(app.server, wss);
 
   let closed: Promise<void> | undefined;
   const close = () =>
     (closed ??= (async () => {
-      app.server.off('upgrade', onUpgrade);
+      detach();
       await server.dispose();
       await events.close();
     })());

@@ -1,5 +1,4 @@
 import type { IncomingHttpHeaders, IncomingMessage, Server } from 'node:http';
-import type { Duplex } from 'node:stream';
 import type { GraphQLDataSource } from '@apollo/gateway';
 import type { ApolloServer } from '@apollo/server';
 import {

@@ -63,7 +63,6 @@ export class Db implements Queryable {
   }
 }
 
-/** The URL of database `name` on the server that `serverUrl` points at. */
 /**
  * Parameterised statements run as named prepared statements: each connection parses and plans a
  * statement once and then only binds and executes it (about a third less PostgreSQL CPU per
@@ -71,7 +70,7 @@ export class Db implements Queryable {
  * the same on every connection. Only the first PREPARED_MAX distinct texts are prepared, so SQL
  * built at run time can never grow every connection's statement cache without bound.
  */
-const PREPARED_MAX = 500;
+export const PREPARED_MAX = 500;
 const preparedNames = new Map<string, string>();
 export function preparedName(text: string): string | undefined {
   let name = preparedNames.get(text);
@@ -82,6 +81,7 @@ export function preparedName(text: string): string | undefined {
   return name;
 }
 
+/** The URL of database `name` on the server that `serverUrl` points at. */
 export function databaseUrl(serverUrl: string, name: string): string {
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;

@@ -2,8 +2,12 @@ import type { Logger } from '@cloudlab/kit';
 import { createEventBus, messageToEnvelope, type EventBus, type Subscription } from '@cloudlab/kit/events';
 import { idsIn } from './plugins/response-cache';
 
-/** Domains whose events change what cached responses show (stock levels; catalog prices, names). */
-export const INVALIDATING_TOPICS = ['cloudlab.inventory', 'cloudlab.catalog'];
+/**
+ * Domains whose events change what cached responses show: stock levels. Catalog publishes no
+ * events yet (prices and names change only by seeding), so listening to it would promise an
+ * invalidation that never comes; the marketplace issue adds catalog's events and its topic here.
+ */
+export const INVALIDATING_TOPICS = ['cloudlab.inventory'];
 
 export interface InvalidationOptions {
   databaseUrl?: string;

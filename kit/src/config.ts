@@ -17,6 +17,22 @@ export function loadConfig<S extends z.ZodRawShape>(shape: S, env: NodeJS.Proces
 
 export class ConfigError extends Error {}
 
+/**
+ * `loadConfig` for a process's own settings, at import or at start: a wrong value prints the
+ * message that names the variable and exits with code 1. Thrown at import, the same error would
+ * reach the user as an uncaught exception with a stack trace and tsx's loader frames.
+ */
+export function loadConfigOrExit<S extends z.ZodRawShape>(shape: S, env: NodeJS.ProcessEnv = process.env): z.infer<z.ZodObject<S>> {
+  try {
+    return loadConfig(shape, env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    const service = env.OTEL_SERVICE_NAME ? `${env.OTEL_SERVICE_NAME}: ` : '';
+    process.stderr.write(`${service}${err.message}\n`);
+    process.exit(1);
+  }
+}
+
 /** Reusable field parsers, so every process reads the same variable the same way. */
 export const env = {
   port: (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback),

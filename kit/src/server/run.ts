@@ -1,5 +1,5 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { loadConfig, subgraphEnv } from '../config';
+import { loadConfigOrExit, subgraphEnv } from '../config';
 import { createLogger } from '../logger';
 import { registry } from '../metrics';
 import { seedSizes } from '../demo/plan';
@@ -17,7 +17,7 @@ import { serveSubscriptions } from './subscriptions';
  */
 export async function runSubgraph<L>(def: SubgraphDefinition<L>) {
   const log = createLogger(def.name);
-  const config = loadConfig(subgraphEnv);
+  const config = loadConfigOrExit(subgraphEnv);
   const production = config.NODE_ENV === 'production';
   const db = await openDatabase(def, {
     serverUrl: config.DATABASE_URL,

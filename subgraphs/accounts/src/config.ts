@@ -1,4 +1,4 @@
-import { jwtEnv, loadConfig } from '@cloudlab/kit';
+import { jwtEnv, loadConfigOrExit } from '@cloudlab/kit';
 
 /** Accounts' own settings on top of the kit's: how access tokens are issued. */
-export const config = loadConfig(jwtEnv);
+export const config = loadConfigOrExit(jwtEnv);

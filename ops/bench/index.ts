@@ -9,6 +9,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   subscriptions: () => import('./subscriptions'),
   gateway: () => import('./gateway'),
   floor: () => import('./floor'),
+  executor: () => import('./executor'),
 };
 
 const name = process.argv[2];

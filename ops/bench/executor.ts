@@ -1,22 +1,21 @@
 /**
- * In-process micro-benchmark of the executors alone: stock ApolloGateway vs LeanGateway, inside
- * Apollo Server, over recorded subgraph answers (no network, no subgraph CPU), so the numbers are
- * the gateway's own CPU per operation and barely move with machine load.
- *
- *   node --import tsx gateway/src/execution/microbench.ts record SUBGRAPHS_JSON OUT.json
- *     (SUBGRAPHS_JSON: {"accounts":"http://…/graphql",…}; records the answers to the bench queries)
- *   node --import tsx gateway/src/execution/microbench.ts run OUT.json [iterations]
+ * `pnpm bench executor [--quick] [--only lean|stock]`: the executors alone, stock ApolloGateway
+ * vs LeanGateway, inside Apollo Server, over recorded subgraph answers (no network, no subgraph
+ * CPU), so the numbers are the gateway's own CPU per operation and barely move with machine load.
+ * A fresh stack (subgraphs only) answers the bench queries once to record them, then stops.
+ * `--only lean` runs one executor on one query (`MICRO_QUERY`, default Heavy) for `--cpu-prof`.
+ * Prints a table, then one JSON line.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSource } from '@apollo/gateway';
-import { ApolloServer } from '@apollo/server';
-import { HEAVY_QUERY } from '../../../ops/bench/queries';
-import { LeanGateway } from './gateway';
+import { ApolloServer, HeaderMap } from '@apollo/server';
+import { LeanGateway } from '../../gateway/src/execution/gateway';
+import { benchStack } from './bench-stack';
+import { HEAVY_QUERY } from './queries';
+import { ROOT } from '../stack';
 
-const ROOT = path.join(__dirname, '..', '..', '..');
 const supergraphSdl = readFileSync(path.join(ROOT, 'schema', 'supergraph.graphql'), 'utf8');
-
 
 const queries: Record<string, { query: string; operationName: string; variables?: Record<string, unknown> }> = {
   Heavy: { query: HEAVY_QUERY, operationName: 'Heavy' },
@@ -36,20 +35,20 @@ async function server(kind: 'stock' | 'lean', service: (name: string) => GraphQL
 
 async function run(apollo: ApolloServer, q: (typeof queries)[string]) {
   const res = await apollo.executeHTTPGraphQLRequest({
-    httpGraphQLRequest: { method: 'POST', headers: new (await import('@apollo/server')).HeaderMap([['content-type', 'application/json']]), search: '', body: q },
+    httpGraphQLRequest: { method: 'POST', headers: new HeaderMap([['content-type', 'application/json']]), search: '', body: q },
     context: async () => ({}),
   });
   if (res.body.kind !== 'complete') throw new Error('chunked');
   return res.body.string;
 }
 
-async function main() {
-  const [mode, file, iterations = '300'] = process.argv.slice(2);
-  if (mode === 'record') {
-    const urls = JSON.parse(readFileSync(process.argv[3]!, 'utf8')).subgraphUrls as Record<string, string>;
-    const recording: Recording = {};
+/** Answers of the real subgraphs to the bench queries, keyed by subgraph and request. */
+async function record(): Promise<Recording> {
+  const stack = await benchStack({ gateway: false });
+  const recording: Recording = {};
+  try {
     const apollo = await server('stock', (name) => {
-      const remote = new RemoteGraphQLDataSource({ url: urls[name] });
+      const remote = new RemoteGraphQLDataSource({ url: stack.subgraphUrls[name] });
       return {
         process: async (options) => {
           const response = await remote.process(options);
@@ -61,11 +60,18 @@ async function main() {
       };
     });
     for (const q of Object.values(queries)) await run(apollo, q);
-    writeFileSync(process.argv[4]!, JSON.stringify(recording));
     await apollo.stop();
-    return;
+  } finally {
+    await stack.stop();
   }
-  const recording = JSON.parse(readFileSync(file!, 'utf8')) as Recording;
+  return recording;
+}
+
+async function main() {
+  const args = process.argv.slice(2);
+  const only = args.includes('--only') ? (args[args.indexOf('--only') + 1] as 'lean' | 'stock') : undefined;
+  const iterations = args.includes('--quick') ? 100 : 300;
+  const recording = await record();
   const replay = (name: string): GraphQLDataSource => ({
     process: async (options) => {
       const answer = recording[keyOf(name, { query: options.request.query, variables: options.request.variables })];
@@ -74,14 +80,14 @@ async function main() {
     },
   });
   const servers = { stock: await server('stock', replay), lean: await server('lean', replay) };
-  if (process.env.MICRO_ONLY) {
+  if (only) {
     // For --cpu-prof: one executor, one query, many times.
-    const s = servers[process.env.MICRO_ONLY as 'lean' | 'stock'];
     const q = queries[process.env.MICRO_QUERY ?? 'Heavy']!;
-    for (let i = 0; i < Number(iterations); i++) await run(s, q);
+    for (let i = 0; i < iterations * 10; i++) await run(servers[only], q);
     await Promise.all(Object.values(servers).map((s) => s.stop()));
     return;
   }
+  const summary: Record<string, { stock_ms: number; lean_ms: number; ratio: number }> = {};
   for (const [qname, q] of Object.entries(queries)) {
     await Promise.all(Object.values(servers).map((s) => run(s, q))); // plans the operation (stock executor)
     const answers = await Promise.all(Object.values(servers).map((s) => run(s, q)));
@@ -91,15 +97,21 @@ async function main() {
       for (const [name, s] of Object.entries(servers)) {
         for (let i = 0; i < 50; i++) await run(s, q); // warm
         const t0 = process.cpuUsage();
-        for (let i = 0; i < Number(iterations); i++) await run(s, q);
+        for (let i = 0; i < iterations; i++) await run(s, q);
         const used = process.cpuUsage(t0);
-        results[name]!.push((used.user + used.system) / 1000 / Number(iterations));
+        results[name]!.push((used.user + used.system) / 1000 / iterations);
       }
     }
-    const best = (xs: number[]) => Math.min(...xs).toFixed(3);
-    console.log(`${qname.padEnd(15)} stock ${best(results.stock!)} ms/op | lean ${best(results.lean!)} ms/op | ×${(Math.min(...results.stock!) / Math.min(...results.lean!)).toFixed(2)}`);
+    const stock = Math.min(...results.stock!);
+    const lean = Math.min(...results.lean!);
+    summary[qname] = { stock_ms: Number(stock.toFixed(3)), lean_ms: Number(lean.toFixed(3)), ratio: Number((stock / lean).toFixed(2)) };
+    console.log(`${qname.padEnd(15)} stock ${stock.toFixed(3)} ms/op | lean ${lean.toFixed(3)} ms/op | ×${(stock / lean).toFixed(2)}`);
   }
   await Promise.all(Object.values(servers).map((s) => s.stop()));
+  console.log(JSON.stringify({ bench: 'executor', iterations, cpu_ms_per_op: summary }));
 }
 
-void main();
+void main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,5 +1,5 @@
 import type { Logger } from '@cloudlab/kit';
-import { createEventBus, messageToEnvelope, type EventBus, type Subscription } from '@cloudlab/kit/events';
+import { Topics, createEventBus, messageToEnvelope, type EventBus, type Subscription } from '@cloudlab/kit/events';
 import { idsIn } from './plugins/response-cache';
 
 /**
@@ -7,7 +7,7 @@ import { idsIn } from './plugins/response-cache';
  * events yet (prices and names change only by seeding), so listening to it would promise an
  * invalidation that never comes; the marketplace issue adds catalog's events and its topic here.
  */
-export const INVALIDATING_TOPICS = ['cloudlab.inventory'];
+export const INVALIDATING_TOPICS: string[] = [Topics.inventory];
 
 export interface InvalidationOptions {
   databaseUrl?: string;

@@ -1,6 +1,7 @@
 import type { Db, Queryable } from '../db/pool';
 import type { Logger } from '../logger';
 import type { DeliveredMessage, EventBus, Subscription } from './bus';
+import { MalformedEventError } from './domain-events';
 import { messageToEnvelope, type EventEnvelope } from './envelope';
 import { eventMetrics } from './metrics';
 import { withConsumerSpan } from './trace-context';
@@ -51,6 +52,25 @@ async function applyOnce(
     return;
   }
   const { event, traceHeaders } = decoded;
+  try {
+    await applyInTransaction(event, traceHeaders, message, ctx);
+  } catch (err) {
+    if (!(err instanceof MalformedEventError)) throw err; // retried by the bus
+    // Its transaction rolled back (no inbox claim, no effect); like a malformed envelope, skip it.
+    eventMetrics.malformed.inc({ topic: message.topic });
+    ctx.log.error(
+      { topic: message.topic, partition: message.partition, offset: message.offset, eventId: event.id, type: event.type, reason: err.reason },
+      'malformed event payload skipped',
+    );
+  }
+}
+
+async function applyInTransaction(
+  event: EventEnvelope,
+  traceHeaders: Record<string, string>,
+  message: DeliveredMessage,
+  ctx: Pick<ConsumeEventsOptions, 'db' | 'consumer' | 'handle' | 'log'>,
+): Promise<void> {
   await withConsumerSpan(traceHeaders, event, message.topic, ctx.consumer, async () => {
     const applied = await ctx.db.tx(async (q) => {
       const claimed = await q.query(

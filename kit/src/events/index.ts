@@ -8,6 +8,8 @@ export * from './envelope';
 export { createKafkaBus, type KafkaBusOptions } from './kafka-bus';
 export { createPgLogBus, type PgLogBusOptions } from './pg-log-bus';
 export { recordEvent, OUTBOX_CHANNEL } from './outbox';
+export * from './payloads';
+export { MalformedEventError, recordDomainEvent, handleEvents, readEvent, type EventHandlers } from './domain-events';
 export { startOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
 export { consumeEvents, type ConsumeEventsOptions } from './inbox';
 export { traceHeadersForNewEvent, withConsumerSpan } from './trace-context';

@@ -19,7 +19,7 @@ export const eventMetrics = {
   }),
   malformed: new Counter({
     name: 'cloudlab_events_malformed_total',
-    help: 'Messages that were not a valid event envelope; reported and skipped',
+    help: 'Messages that were not a valid event envelope, or whose payload did not match its event schema; reported and skipped',
     labelNames: ['topic'],
     registers: [registry],
   }),

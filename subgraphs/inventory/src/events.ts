@@ -1,19 +1,9 @@
-import type { Queryable } from '@cloudlab/kit';
-import type { EventEnvelope } from '@cloudlab/kit/events';
-import { commit, release, reserve, type OrderLine } from './reservations';
+import { handleEvents } from '@cloudlab/kit/events';
+import { commit, release, reserve } from './reservations';
 
 /** What inventory reacts to: orders being placed, confirmed or cancelled. */
-export const consumes = {
-  topics: ['cloudlab.orders'],
-  async handle(event: EventEnvelope, q: Queryable): Promise<void> {
-    const data = event.data as { orderId: string; lines?: OrderLine[] };
-    switch (event.type) {
-      case 'OrderPlaced':
-        return reserve(q, data.orderId, data.lines ?? []);
-      case 'OrderConfirmed':
-        return commit(q, data.orderId);
-      case 'OrderCancelled':
-        return release(q, data.orderId);
-    }
-  },
-};
+export const consumes = handleEvents({
+  OrderPlaced: (order, q) => reserve(q, order.orderId, order.lines),
+  OrderConfirmed: ({ orderId }, q) => commit(q, orderId),
+  OrderCancelled: ({ orderId }, q) => release(q, orderId),
+});

@@ -1,16 +1,10 @@
 import { badInput, isUuid, mapStream, type SubgraphContext } from '@cloudlab/kit';
-import type { EventEnvelope } from '@cloudlab/kit/events';
+import { Topics, readEvent, type EventData, type EventEnvelope } from '@cloudlab/kit/events';
 
 /** Products one `stockChanged` subscription may follow. */
 export const MAX_FOLLOWED_PRODUCTS = 100;
 
-export const LIVE_TOPICS = ['cloudlab.inventory'];
-
-interface StockChangedData {
-  productId: string;
-  available: number | string;
-  reserved: number | string;
-}
+export const LIVE_TOPICS = [Topics.inventory];
 
 /**
  * `stockChanged`: the StockChanged events inventory records whenever a product's totals move
@@ -28,7 +22,12 @@ export const subscriptionResolvers = {
         // Unknown or malformed ids are allowed: they simply never change.
         const followed = new Set(productIds.map((id) => id.toLowerCase()).filter(isUuid));
         const events = ctx.live.listen((e) => e.type === 'StockChanged' && followed.has(e.aggregateId.toLowerCase()));
-        return mapStream(events, (e: EventEnvelope) => toStockChange(e.data as StockChangedData));
+        return mapStream(events, (e: EventEnvelope) => {
+          const change = readEvent('StockChanged', e);
+          if (change.ok) return change.data;
+          ctx.log.warn({ eventId: e.id, reason: change.reason }, 'stockChanged: malformed event skipped');
+          return undefined;
+        });
       },
       resolve: (change: StockChange) => change,
     },
@@ -38,11 +37,5 @@ export const subscriptionResolvers = {
   },
 };
 
-interface StockChange {
-  productId: string;
-  available: number;
-  reserved: number;
-}
-
-// Totals are sums in SQL, which the driver may hand over as strings (bigint).
-const toStockChange = (d: StockChangedData): StockChange => ({ productId: d.productId, available: Number(d.available), reserved: Number(d.reserved) });
+// Totals arrive as numbers: the payload schema converts the SQL sums the driver hands over as strings.
+type StockChange = EventData<'StockChanged'>;

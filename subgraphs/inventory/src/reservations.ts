@@ -1,7 +1,7 @@
 import type { Queryable } from '@cloudlab/kit';
-import { recordEvent } from '@cloudlab/kit/events';
+import { recordDomainEvent } from '@cloudlab/kit/events';
 
-const DOMAIN = 'inventory';
+const DOMAIN = 'inventory' as const;
 
 interface StockRow {
   product_id: string;
@@ -41,7 +41,7 @@ export async function reserve(q: Queryable, orderId: string, lines: OrderLine[])
   }
   if (short.length) {
     const reason = `insufficient stock for product ${short.join(', ')}`;
-    await recordEvent(q, DOMAIN, { type: 'StockReservationFailed', aggregateId: orderId, data: { orderId, reason } });
+    await recordDomainEvent(q, DOMAIN, { type: 'StockReservationFailed', aggregateId: orderId, data: { orderId, reason } });
     return;
   }
   await q.query(
@@ -52,7 +52,7 @@ export async function reserve(q: Queryable, orderId: string, lines: OrderLine[])
      SELECT $1, product_id, warehouse_id, quantity, 'RESERVED' FROM a`,
     [orderId, allocations.map((a) => a.productId), allocations.map((a) => a.warehouseId), allocations.map((a) => a.quantity)],
   );
-  await recordEvent(q, DOMAIN, { type: 'StockReserved', aggregateId: orderId, data: { orderId } });
+  await recordDomainEvent(q, DOMAIN, { type: 'StockReserved', aggregateId: orderId, data: { orderId } });
   await stockChanged(q, ids);
 }
 
@@ -90,7 +90,7 @@ export async function stockChanged(q: Queryable, productIds: string[]): Promise<
     [productIds],
   );
   for (const r of rows) {
-    await recordEvent(q, DOMAIN, {
+    await recordDomainEvent(q, DOMAIN, {
       type: 'StockChanged',
       aggregateId: r.product_id,
       data: { productId: r.product_id, available: r.available, reserved: r.reserved },

@@ -1,10 +1,10 @@
 import { forbidden, isUuid, pushIterator, requireViewer, type SubgraphContext } from '@cloudlab/kit';
-import type { EventEnvelope } from '@cloudlab/kit/events';
+import { Topics, type EventEnvelope } from '@cloudlab/kit/events';
 import { canSeeOrder } from './access';
 import * as store from './store';
 import type { OrderRow, OrderStatus } from './store';
 
-export const LIVE_TOPICS = ['cloudlab.orders'];
+export const LIVE_TOPICS = [Topics.orders];
 
 /**
  * The status each of orders' own events moves an order to. Every status change the saga makes

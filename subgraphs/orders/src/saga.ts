@@ -1,5 +1,5 @@
 import { badInput, type Queryable, type Viewer } from '@cloudlab/kit';
-import { recordEvent } from '@cloudlab/kit/events';
+import { recordDomainEvent } from '@cloudlab/kit/events';
 import { config } from './config';
 import * as store from './store';
 import type { OrderRow, OrderStatus } from './store';
@@ -12,7 +12,7 @@ import type { OrderRow, OrderStatus } from './store';
  *   PaymentRequested ─▶ payments ─▶ PaymentAuthorized ─▶ CONFIRMED + OrderConfirmed
  *   any failure or timeout ─▶ CANCELLED + OrderCancelled (inventory releases, payments voids)
  */
-const DOMAIN = 'orders';
+const DOMAIN = 'orders' as const;
 
 const deadline = () => new Date(Date.now() + config.SAGA_STEP_TIMEOUT_MS);
 
@@ -52,7 +52,7 @@ export async function placeOrder(q: Queryable, viewer: Viewer, input: PlaceOrder
   if (!order) return (await store.orderByIdempotencyKey(q, viewer.userId, key))!;
   await store.insertLines(q, order.id, lines);
   await store.appendEvent(q, order.id, { type: 'OrderPlaced' });
-  await recordEvent(q, DOMAIN, {
+  await recordDomainEvent(q, DOMAIN, {
     type: 'OrderPlaced',
     aggregateId: order.id,
     data: {
@@ -88,7 +88,7 @@ export async function advance(q: Queryable, orderId: string, event: 'StockReserv
   if (!order) return;
   if (event === 'StockReserved' && order.status === 'PENDING') {
     await store.appendEvent(q, orderId, { type: 'StockReserved', status: 'STOCK_RESERVED', deadline: deadline() });
-    await recordEvent(q, DOMAIN, {
+    await recordDomainEvent(q, DOMAIN, {
       type: 'PaymentRequested',
       aggregateId: orderId,
       data: { orderId, customerId: order.customer_id, amount: order.total, currency: order.currency, paymentToken: order.payment_token },
@@ -96,10 +96,10 @@ export async function advance(q: Queryable, orderId: string, event: 'StockReserv
   } else if (event === 'PaymentAuthorized' && order.status === 'STOCK_RESERVED') {
     await store.appendEvent(q, orderId, { type: 'PaymentAuthorized' });
     await store.appendEvent(q, orderId, { type: 'OrderConfirmed', status: 'CONFIRMED', deadline: null });
-    await recordEvent(q, DOMAIN, { type: 'OrderConfirmed', aggregateId: orderId, data: { orderId } });
+    await recordDomainEvent(q, DOMAIN, { type: 'OrderConfirmed', aggregateId: orderId, data: { orderId } });
   } else if (event === 'PaymentAuthorized' && order.status === 'CANCELLED') {
     // The authorization came after the order was given up (e.g. timed out): void it again.
-    await recordEvent(q, DOMAIN, { type: 'OrderCancelled', aggregateId: orderId, data: { orderId, reason: order.cancellation_reason } });
+    await recordDomainEvent(q, DOMAIN, { type: 'OrderCancelled', aggregateId: orderId, data: { orderId, reason: order.cancellation_reason } });
   }
 }
 
@@ -118,7 +118,7 @@ export async function cancel(
   const order = await store.lockOrder(q, orderId);
   if (!order || !from.includes(order.status)) return order;
   await store.appendEvent(q, orderId, { type: eventType, detail: reason, status: 'CANCELLED', reason, deadline: null });
-  await recordEvent(q, DOMAIN, { type: 'OrderCancelled', aggregateId: orderId, data: { orderId, reason, wasConfirmed: order.status === 'CONFIRMED' } });
+  await recordDomainEvent(q, DOMAIN, { type: 'OrderCancelled', aggregateId: orderId, data: { orderId, reason, wasConfirmed: order.status === 'CONFIRMED' } });
   return store.lockOrder(q, orderId);
 }
 

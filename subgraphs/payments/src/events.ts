@@ -1,30 +1,19 @@
 import type { Queryable } from '@cloudlab/kit';
-import { recordEvent, type EventEnvelope } from '@cloudlab/kit/events';
+import { handleEvents, recordDomainEvent, type EventData } from '@cloudlab/kit/events';
 import { config } from './config';
 import { authorize } from './provider';
 import * as store from './store';
 import type { PaymentRow } from './store';
 
-const DOMAIN = 'payments';
-
-interface PaymentRequested {
-  orderId: string;
-  customerId: string;
-  amount: string;
-  currency: string;
-  paymentToken: string;
-}
+const DOMAIN = 'payments' as const;
 
 /** What payments reacts to: requests to authorize, and cancelled orders to void or refund. */
-export const consumes = {
-  topics: ['cloudlab.orders'],
-  async handle(event: EventEnvelope, q: Queryable): Promise<void> {
-    if (event.type === 'PaymentRequested') return requested(q, event.data as PaymentRequested);
-    if (event.type === 'OrderCancelled') return cancelled(q, event.data as { orderId: string; wasConfirmed?: boolean });
-  },
-};
+export const consumes = handleEvents({
+  PaymentRequested: (request, q) => requested(q, request),
+  OrderCancelled: (cancellation, q) => cancelled(q, cancellation),
+});
 
-async function requested(q: Queryable, r: PaymentRequested) {
+async function requested(q: Queryable, r: EventData<'PaymentRequested'>) {
   const answer = authorize(r.paymentToken, config.PAYMENT_SLOW_DELAY_MS);
   const payment = await store.insertPayment(q, {
     orderId: r.orderId,
@@ -39,21 +28,21 @@ async function requested(q: Queryable, r: PaymentRequested) {
   if (!payment) return; // this order was already charged once: never twice
   if (answer.outcome === 'AUTHORIZED') await authorized(q, payment);
   if (answer.outcome === 'DECLINED') {
-    await recordEvent(q, DOMAIN, { type: 'PaymentFailed', aggregateId: r.orderId, data: { orderId: r.orderId, paymentId: payment.id, reason: answer.reason } });
+    await recordDomainEvent(q, DOMAIN, { type: 'PaymentFailed', aggregateId: r.orderId, data: { orderId: r.orderId, paymentId: payment.id, reason: answer.reason } });
   }
 }
 
 function authorized(q: Queryable, payment: PaymentRow) {
-  return recordEvent(q, DOMAIN, { type: 'PaymentAuthorized', aggregateId: payment.order_id, data: { orderId: payment.order_id, paymentId: payment.id } });
+  return recordDomainEvent(q, DOMAIN, { type: 'PaymentAuthorized', aggregateId: payment.order_id, data: { orderId: payment.order_id, paymentId: payment.id } });
 }
 
 /** Compensation: an open authorization is voided, a captured one (confirmed order) refunded. */
-async function cancelled(q: Queryable, { orderId, wasConfirmed }: { orderId: string; wasConfirmed?: boolean }) {
+async function cancelled(q: Queryable, { orderId, wasConfirmed }: EventData<'OrderCancelled'>) {
   const payment = await store.lockPaymentForOrder(q, orderId);
   if (!payment || (payment.status !== 'PROCESSING' && payment.status !== 'AUTHORIZED')) return; // nothing to undo
   const refund = wasConfirmed === true && payment.status === 'AUTHORIZED';
   await store.setStatus(q, payment.id, refund ? 'REFUNDED' : 'VOIDED');
-  await recordEvent(q, DOMAIN, { type: refund ? 'PaymentRefunded' : 'PaymentVoided', aggregateId: orderId, data: { orderId, paymentId: payment.id } });
+  await recordDomainEvent(q, DOMAIN, { type: refund ? 'PaymentRefunded' : 'PaymentVoided', aggregateId: orderId, data: { orderId, paymentId: payment.id } });
 }
 
 /** Answers slow authorizations that are due (the provider "calls back"). */

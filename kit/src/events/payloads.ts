@@ -1,0 +1,91 @@
+import { z } from 'zod';
+
+/**
+ * The event catalog: every domain event's payload, typed once and shared by its producer
+ * (`recordDomainEvent` checks what it writes) and its consumers (`handleEvents` parses what they
+ * read). Adding a field is a change here first; the compiler then shows every producer.
+ */
+
+/** One topic per producing domain; consumers name topics through this, never as strings. */
+export const Topics = {
+  accounts: 'cloudlab.accounts',
+  catalog: 'cloudlab.catalog',
+  inventory: 'cloudlab.inventory',
+  orders: 'cloudlab.orders',
+  payments: 'cloudlab.payments',
+  reviews: 'cloudlab.reviews',
+} as const;
+export type Domain = keyof typeof Topics;
+
+const id = z.string().uuid();
+const amount = z.string().regex(/^-?\d+(\.\d+)?$/, 'a decimal string, e.g. "12.50"');
+const currency = z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code, e.g. EUR');
+// Stock totals are SQL sums, which the driver hands over as strings (bigint); consumers get numbers.
+const count = z.union([z.number().int(), z.string().regex(/^-?\d+$/)]).transform(Number);
+
+const orderRef = z.object({ orderId: id });
+const paymentRef = z.object({ orderId: id, paymentId: id });
+
+export const EventPayloads = {
+  orders: {
+    OrderPlaced: z.object({
+      orderId: id,
+      customerId: id,
+      total: amount,
+      currency,
+      lines: z.array(z.object({ productId: id, vendorId: id, quantity: z.number().int().min(1), unitPrice: amount })).min(1),
+    }),
+    /** The saga asks payments to authorize the order's total (after the stock was reserved). */
+    PaymentRequested: z.object({ orderId: id, customerId: id, amount, currency, paymentToken: z.string().min(1) }),
+    OrderConfirmed: orderRef,
+    /** `wasConfirmed`: the order had been paid for, so payments refunds instead of voiding. */
+    OrderCancelled: orderRef.extend({ reason: z.string().nullable(), wasConfirmed: z.boolean().optional() }),
+  },
+  inventory: {
+    StockReserved: orderRef,
+    StockReservationFailed: orderRef.extend({ reason: z.string() }),
+    StockChanged: z.object({ productId: id, available: count, reserved: count }),
+  },
+  payments: {
+    PaymentAuthorized: paymentRef,
+    PaymentFailed: paymentRef.extend({ reason: z.string() }),
+    PaymentVoided: paymentRef,
+    PaymentRefunded: paymentRef,
+  },
+} as const satisfies Partial<Record<Domain, Record<string, z.ZodTypeAny>>>;
+
+type Catalog = typeof EventPayloads;
+/** The domains that produce events, and the event types each one records. */
+export type ProducingDomain = keyof Catalog;
+export type EventTypeOf<D extends ProducingDomain> = keyof Catalog[D] & string;
+export type EventType = { [D in ProducingDomain]: EventTypeOf<D> }[ProducingDomain];
+type SchemaOf<T extends EventType> = { [D in ProducingDomain]: T extends keyof Catalog[D] ? Catalog[D][T] : never }[ProducingDomain];
+/** What a producer passes for event `T`. */
+export type EventInput<T extends EventType> = z.input<SchemaOf<T>>;
+/** What a consumer of event `T` gets. */
+export type EventData<T extends EventType> = z.output<SchemaOf<T>>;
+
+const byType = new Map<string, { domain: ProducingDomain; schema: z.ZodTypeAny }>(
+  Object.entries(EventPayloads).flatMap(([domain, events]) =>
+    Object.entries(events).map(([type, schema]) => [type, { domain: domain as ProducingDomain, schema }] as const),
+  ),
+);
+
+/** The domain (and so the topic) that produces event `type`. */
+export function domainOf(type: EventType): ProducingDomain {
+  return byType.get(type)!.domain;
+}
+
+export function isEventType(type: string): type is EventType {
+  return byType.has(type);
+}
+
+export type ParsedPayload<T extends EventType> = { ok: true; data: EventData<T> } | { ok: false; reason: string };
+
+/** Checks `data` against event `type`'s schema; the reason names every offending field. */
+export function parsePayload<T extends EventType>(type: T, data: unknown): ParsedPayload<T> {
+  const checked = byType.get(type)!.schema.safeParse(data);
+  if (checked.success) return { ok: true, data: checked.data };
+  const reason = checked.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+  return { ok: false, reason: `malformed ${type} payload: ${reason}` };
+}

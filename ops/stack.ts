@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { SUBGRAPHS, defaultSubgraphUrl } from '@cloudlab/kit/topology';
+import { DEFAULT_RESTART, supervise, type RestartPolicy, type Supervised } from './supervise';
 
 export const ROOT = path.join(__dirname, '..');
 
@@ -19,16 +20,20 @@ export interface StackOptions {
   env?: NodeJS.ProcessEnv;
   /** Where the processes' output goes, line by line, prefixed with the process name. */
   output?: (name: string, line: string) => void;
+  /** How a service process that dies on its own is restarted (default: 0.5 s doubling to 30 s). */
+  restart?: RestartPolicy;
 }
 
 export interface Stack {
   gatewayUrl: string;
   subgraphUrls: Record<string, string>;
   databaseUrl: string;
+  /** The current process of each service (a restarted service has a new one). */
   processes: Map<string, ChildProcess>;
   /** Starts a subgraph again (after `stopProcess`). */
   startSubgraph(name: string): Promise<void>;
   startGateway(name: string, port: number, env?: NodeJS.ProcessEnv, entry?: string): Promise<ChildProcess>;
+  /** A deliberate stop: the process is not restarted (until `startSubgraph`). */
   stopProcess(name: string): Promise<void>;
   stop(): Promise<void>;
 }
@@ -36,7 +41,8 @@ export interface Stack {
 /**
  * Starts the whole supergraph as separate processes — Postgres (embedded unless given), each
  * subgraph, then the gateway — the way it runs in production: one process per service.
- * Used by `pnpm start`, `pnpm bench` and the end-to-end tests alike.
+ * Used by `pnpm start`, `pnpm bench` and the end-to-end tests alike. Every service process is
+ * supervised: one that exits without being stopped is started again with backoff (ops/supervise.ts).
  */
 export async function startStack(opts: StackOptions): Promise<Stack> {
   const output = opts.output ?? ((name, line) => process.stdout.write(`[${name}] ${line}\n`));
@@ -45,29 +51,41 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   const common: NodeJS.ProcessEnv = {
     ...process.env,
     APOLLO_TELEMETRY_DISABLED: '1',
-    INTERNAL_SECRET: process.env.INTERNAL_SECRET ?? randomBytes(32).toString('hex'),
+    // Also kept in this process's env: benchmarks that call subgraphs directly need the gateway credential.
+    INTERNAL_SECRET: (process.env.INTERNAL_SECRET ??= randomBytes(32).toString('hex')),
     ...opts.env,
   };
   const processes = new Map<string, ChildProcess>();
+  const services = new Map<string, Supervised>();
+  const policy = opts.restart ?? DEFAULT_RESTART;
+  /** Starts `name` under supervision; `processes` always holds its current process. */
+  const run = (name: string, entry: string, env: NodeJS.ProcessEnv) => {
+    const service = supervise(name, () => launch(name, entry, env, output), policy, {
+      log: (line) => output('supervisor', line),
+      onRestart: (child) => processes.set(name, child),
+    });
+    services.set(name, service);
+    processes.set(name, service.child);
+    return service.child;
+  };
   const subgraphUrls = Object.fromEntries(
     SUBGRAPHS.map(({ name }) => [name, defaultSubgraphUrl(opts.subgraphPorts[name]!)]),
   );
 
   const startSubgraph = async (name: string) => {
-    const child = launch(name, path.join(ROOT, 'subgraphs', name, 'src', 'server.ts'), {
+    const child = run(name, path.join(ROOT, 'subgraphs', name, 'src', 'server.ts'), {
       ...common,
       PORT: String(opts.subgraphPorts[name]),
       DATABASE_URL: databaseUrl,
       DB_PREFIX: opts.dbPrefix,
       OTEL_SERVICE_NAME: name,
-    }, output);
-    processes.set(name, child);
+    });
     await waitUntilUp(`http://127.0.0.1:${opts.subgraphPorts[name]}/healthz`, child, name);
   };
 
   /** Starts a gateway process over the stack's subgraphs (`pnpm bench gateway` starts several). */
   const startGateway = async (name: string, port: number, env: NodeJS.ProcessEnv = {}, entry = path.join(ROOT, 'gateway', 'src', 'main.ts')) => {
-    const gateway = launch(name, entry, {
+    const gateway = run(name, entry, {
       ...common,
       PORT: String(port),
       OTEL_SERVICE_NAME: 'gateway',
@@ -76,23 +94,17 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       DB_PREFIX: opts.dbPrefix,
       ...Object.fromEntries(Object.entries(subgraphUrls).map(([n, url]) => [`SUBGRAPH_${n.toUpperCase()}_URL`, url])),
       ...env,
-    }, output);
-    processes.set(name, gateway);
+    });
     // A gateway without /healthz (stock Apollo, in benchmarks) is up once it answers at all.
     await waitUntilUp(`http://127.0.0.1:${port}/healthz`, gateway, name, 120_000, (status) => status < 500);
     return gateway;
   };
 
   const stopProcess = async (name: string) => {
-    const child = processes.get(name);
+    const service = services.get(name);
+    services.delete(name);
     processes.delete(name);
-    if (child && child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
-    }
+    await service?.stop();
   };
 
   const stop = async () => {

@@ -72,7 +72,7 @@ function spawnStock(port: number): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'ops', 'bench', 'stock-gateway.ts')], {
     cwd: ROOT,
     // Production: no stack traces in errors (Cloud Lab never sends them).
-    env: { PATH: process.env.PATH, NODE_ENV: 'production', APOLLO_TELEMETRY_DISABLED: '1', PORT: String(port), ...subgraphs },
+    env: { PATH: process.env.PATH, NODE_ENV: 'production', APOLLO_TELEMETRY_DISABLED: '1', PORT: String(port), INTERNAL_SECRET: inject('internalSecret'), ...subgraphs },
     stdio: 'ignore',
   });
 }

@@ -28,9 +28,9 @@ describe('the gateway as a standalone program', () => {
     writeFileSync(file, pointedAt(inject('subgraphUrls'), true));
     const port = await freePort();
     url = `http://127.0.0.1:${port}/graphql`;
-    // No Cloud Lab settings at all: only the file and the port.
+    // No Cloud Lab settings but the secret the subgraphs require of their caller: only the file and the port.
     child = spawn(process.execPath, [path.join(ROOT, 'gateway', 'bin', 'gateway.js'), '--supergraph', file, '--port', String(port)], {
-      env: { PATH: process.env.PATH, LOG_LEVEL: 'warn', SUBGRAPH_TIMEOUT_MS: '2000' },
+      env: { PATH: process.env.PATH, LOG_LEVEL: 'warn', SUBGRAPH_TIMEOUT_MS: '2000', INTERNAL_SECRET: inject('internalSecret') },
       stdio: 'ignore',
     });
     for (let i = 0; i < 300; i++) {

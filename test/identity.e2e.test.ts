@@ -1,6 +1,8 @@
 import { generateKeyPair, SignJWT, decodeJwt } from 'jose';
 import { describe, expect, inject, it } from 'vitest';
+import { demoId, gatewayAuthHeaders } from '@cloudlab/kit';
 import { contract, gql, login } from './support/client';
+import { liveClient } from './support/live';
 
 const ME = contract('accounts');
 
@@ -58,5 +60,52 @@ describe('identity at the gateway', () => {
     const body = (await res.json()) as { data?: { me: unknown }; errors?: { extensions?: { code?: string } }[] };
     expect(body.data?.me ?? null).toBeNull();
     expect(body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+});
+
+describe('only the gateway may call a subgraph', () => {
+  const admin = demoId('user', 'admin');
+  const entities = JSON.stringify({
+    query: 'query ($r: [_Any!]!) { _entities(representations: $r) { ... on User { name role } } }',
+    variables: { r: [{ __typename: 'User', id: admin }] },
+  });
+  const post = (url: string, headers: Record<string, string> = {}) =>
+    fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: entities });
+
+  it('refuses an anonymous direct call (e.g. _entities(User) for names and roles) with 401 on every subgraph', async () => {
+    for (const [name, url] of Object.entries(inject('subgraphUrls'))) {
+      const res = await post(url);
+      expect(res.status, name).toBe(401);
+      const body = (await res.json()) as { data?: unknown; errors?: { extensions?: { code?: string } }[] };
+      expect(body.data, name).toBeUndefined();
+      expect(body.errors?.[0]?.extensions?.code, name).toBe('UNAUTHENTICATED');
+    }
+    // A forged or stale credential is no better than none.
+    const accounts = inject('subgraphUrls').accounts!;
+    const stale = gatewayAuthHeaders(inject('internalSecret'), Date.now() - 3_600_000);
+    for (const headers of [{ 'x-cloudlab-gateway': `${Math.floor(Date.now() / 1000)}.forged` }, stale, gatewayAuthHeaders('x'.repeat(32))]) {
+      expect((await post(accounts, headers)).status).toBe(401);
+    }
+  });
+
+  it('answers the gateway credential, and keeps health probes and the JWKS public', async () => {
+    const accounts = inject('subgraphUrls').accounts!;
+    const res = await post(accounts, gatewayAuthHeaders(inject('internalSecret')));
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as any).data._entities[0]).toEqual({ name: 'Ada Admin', role: 'ADMIN' });
+    for (const path of ['/healthz', '/readyz', '/.well-known/jwks.json']) expect((await fetch(new URL(path, accounts))).status, path).toBe(200);
+  });
+
+  it('refuses a graphql-ws connection to a subgraph without the credential', async () => {
+    const direct = liveClient({ url: inject('subgraphUrls').inventory! });
+    const stream = direct.subscribe('{ warehouses { id } }');
+    await stream.end();
+    expect(stream.messages).toEqual([]);
+    expect(direct.closes[0]?.code).toBe(4403);
+    const trusted = liveClient({ url: inject('subgraphUrls').inventory!, params: gatewayAuthHeaders(inject('internalSecret')) });
+    const ok = trusted.subscribe('{ warehouses { id } }');
+    await ok.end();
+    expect(ok.messages[0]?.data?.warehouses?.length).toBeGreaterThan(0);
+    await trusted.close();
   });
 });

@@ -216,7 +216,8 @@ describe('two gateways in front of two inventory instances', () => {
     const inventory = await start('inventory #2', path.join(ROOT, 'subgraphs', 'inventory', 'src', 'server.ts'), {
       DATABASE_URL: inject('databaseUrl'),
       DB_PREFIX: inject('dbPrefix'),
-      INTERNAL_SECRET: randomBytes(32).toString('hex'),
+      // The stack's secret: subgraphs answer only a gateway holding it.
+      INTERNAL_SECRET: inject('internalSecret'),
       SEED_ON_EMPTY: 'false',
       KAFKA_BROKERS: kafka,
       KAFKA_NAMESPACE: kafka ? inject('dbPrefix') : '',
@@ -225,6 +226,7 @@ describe('two gateways in front of two inventory instances', () => {
     const gateway = await start('gateway #2', path.join(ROOT, 'gateway', 'src', 'main.ts'), {
       ...Object.fromEntries(Object.entries(urls).map(([name, url]) => [`SUBGRAPH_${name.toUpperCase()}_URL`, url])),
       SUBSCRIPTIONS_MAX_PER_CONNECTION: '3',
+      INTERNAL_SECRET: inject('internalSecret'),
     }, await freePort());
     second = { gateway: new URL('/graphql', gateway).toString(), inventory };
   }, 120_000);

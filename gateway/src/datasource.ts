@@ -2,7 +2,7 @@ import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@
 import { parseCacheControlHeader } from '@apollo/gateway/dist/datasources/parseCacheControlHeader';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { Counter } from 'prom-client';
-import { IDENTITY_HEADER, registry } from '@cloudlab/kit';
+import { IDENTITY_HEADER, gatewayAuthHeaders, registry } from '@cloudlab/kit';
 import type { GatewayContext } from './context';
 import { leanFetcher, type LeanResponse } from './execution/fetcher';
 import { recordSubgraphAnswer, recordSubgraphFetch } from './plugins/response-cache';
@@ -28,6 +28,8 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     private readonly timeoutMs: number,
     /** true: undici's dispatcher directly (execution/fetcher.ts), a third of fetch's CPU per request. */
     lean = false,
+    /** INTERNAL_SECRET: every request carries the gateway credential subgraphs require (kit/gateway-auth.ts). */
+    private readonly secret?: string,
   ) {
     const direct = lean ? leanFetcher({ timeoutMs }) : undefined;
     super({
@@ -53,7 +55,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   ): Promise<{ data?: unknown; errors?: GraphQLFormattedError[]; extensions?: Record<string, unknown> }> => {
     const context = incoming.context;
     subgraphRequests.inc({ subgraph: this.name });
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    const headers: Record<string, string> = { 'content-type': 'application/json', ...gatewayAuthHeaders(this.secret) };
     const identity = await context?.identityToken?.();
     if (identity) headers[IDENTITY_HEADER] = identity;
     recordSubgraphFetch(context, request.variables);
@@ -85,6 +87,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
 
   override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>) {
     subgraphRequests.inc({ subgraph: this.name });
+    for (const [name, value] of Object.entries(gatewayAuthHeaders(this.secret))) request.http?.headers.set(name, value);
     const identity = await context?.identityToken?.();
     if (identity) request.http?.headers.set(IDENTITY_HEADER, identity);
     recordSubgraphFetch(context, request.variables); // the entities it names tag a cached response

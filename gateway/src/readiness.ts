@@ -1,3 +1,5 @@
+import { gatewayAuthHeaders } from '@cloudlab/kit';
+
 /**
  * /readyz: the supergraph is loaded and every subgraph answers `{ __typename }` in time.
  * Results are cached briefly so a busy load balancer does not fan out a probe per check.
@@ -6,6 +8,8 @@ export function readinessProbe(opts: {
   urls: () => Map<string, string>;
   loaded: () => boolean;
   timeoutMs: number;
+  /** INTERNAL_SECRET: subgraphs answer the gateway's credential only. */
+  secret?: string;
   /** Redis, when configured: down only makes the gateway unready if it is `required` (rate limits fail closed). */
   redis?: () => { status: string; required: boolean };
 }) {
@@ -22,7 +26,7 @@ export function readinessProbe(opts: {
         try {
           const res = await fetch(url, {
             method: 'POST',
-            headers: { 'content-type': 'application/json' },
+            headers: { 'content-type': 'application/json', ...gatewayAuthHeaders(opts.secret) },
             body: '{"query":"{ __typename }"}',
             signal: AbortSignal.timeout(opts.timeoutMs),
           });

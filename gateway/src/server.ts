@@ -3,7 +3,7 @@ import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { createLogger } from '@cloudlab/kit';
+import { createLogger, maskError } from '@cloudlab/kit';
 import type { GatewayConfig } from './config';
 import { contextFactory, type GatewayContext } from './context';
 import { SubgraphDataSource } from './datasource';
@@ -14,7 +14,6 @@ import { cachePolicy } from './plugins/cache-policy';
 import { operationLimits } from './plugins/operation-limits';
 import { loadManifest, persistedQueries } from './plugins/persisted-queries';
 import { redisKeyValueCache } from './redis-cache';
-import { estimatedCost, measureOperation } from './plugins/operation-limits';
 import { clientIp, rateLimit } from './plugins/rate-limit';
 import { responseCache } from './plugins/response-cache';
 import { memoryCacheStore, redisCacheStore } from './cache-store';
@@ -54,18 +53,31 @@ export async function startGateway(config: GatewayConfig): Promise<{ server: Ser
     buildService: ({ name, url }) => {
       const resolved = subgraphUrl(name, url);
       urls.set(name, resolved);
-      const source = new SubgraphDataSource(name, resolved, config.SUBGRAPH_TIMEOUT_MS, config.GATEWAY_EXECUTOR === 'lean');
+      const source = new SubgraphDataSource(name, resolved, config.SUBGRAPH_TIMEOUT_MS, config.GATEWAY_EXECUTOR === 'lean', config.INTERNAL_SECRET);
       services.set(name, source);
       return source;
     },
     logger: log,
   });
 
+  const limits = operationLimits({
+    maxDepth: config.OPERATION_MAX_DEPTH,
+    maxAliases: config.OPERATION_MAX_ALIASES,
+    maxRootFields: config.OPERATION_MAX_ROOT_FIELDS,
+    maxTokens: config.OPERATION_MAX_TOKENS,
+    maxCost: config.OPERATION_MAX_COST,
+    defaultListSize: config.OPERATION_COST_LIST_SIZE,
+    maxListSize: config.OPERATION_COST_MAX_LIST_SIZE,
+    fieldWeights: config.OPERATION_COST_WEIGHTS,
+  });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     introspection: !config.production,
     // Stack traces go to the logs, never to clients (even in development they drown the message).
     includeStacktraceInErrorResponses: false,
+    // The kit's one masking function (also used by graphql-ws and the subgraphs): internal errors are
+    // logged with the trace id and hidden in production; suggestions are stripped there.
+    formatError: (formatted, error) => maskError(formatted, error, { production: config.production, log }),
     // Compact JSON (Apollo Server pretty-prints by default): less CPU and fewer bytes per answer.
     stringifyResult: (result) => `${JSON.stringify(result)}\n`,
     // Token limit: the parser stops counting there, before building any AST (plugins/operation-limits.ts names the error).
@@ -80,16 +92,7 @@ export async function startGateway(config: GatewayConfig): Promise<{ server: Ser
     plugins: [
       config.production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
       persistedQueries({ manifest }),
-      operationLimits({
-        maxDepth: config.OPERATION_MAX_DEPTH,
-        maxAliases: config.OPERATION_MAX_ALIASES,
-        maxRootFields: config.OPERATION_MAX_ROOT_FIELDS,
-        maxTokens: config.OPERATION_MAX_TOKENS,
-        maxCost: config.OPERATION_MAX_COST,
-        defaultListSize: config.OPERATION_COST_LIST_SIZE,
-        maxListSize: config.OPERATION_COST_MAX_LIST_SIZE,
-        fieldWeights: config.OPERATION_COST_WEIGHTS,
-      }),
+      limits,
       cachePolicy({ maxAge: config.HTTP_CACHE_MAX_AGE_SECONDS }),
       ...(config.RATE_LIMIT_ENABLED
         ? [
@@ -100,16 +103,8 @@ export async function startGateway(config: GatewayConfig): Promise<{ server: Ser
               costUnit: config.RATE_LIMIT_COST_UNIT,
               failOpen: config.RATE_LIMIT_FAIL_OPEN,
               redis: redisConnection,
-              // The same estimate the operation limits use (plugins/operation-limits.ts).
-              cost: ({ schema, document, operation, request }) =>
-                estimatedCost(request) ?? // 0 for an operation the limits refused: it costs 1 point, not its estimate
-                (operation
-                  ? measureOperation(schema, document, operation, request.variables ?? {}, {
-                      defaultListSize: config.OPERATION_COST_LIST_SIZE,
-                      maxListSize: config.OPERATION_COST_MAX_LIST_SIZE,
-                      fieldWeights: config.OPERATION_COST_WEIGHTS,
-                    }).cost
-                  : 1),
+              // The operation limits' own estimate, from their cache (0 → 1 point for an operation they refuse).
+              cost: limits.costOf,
               log,
             }),
           ]
@@ -144,6 +139,7 @@ export async function startGateway(config: GatewayConfig): Promise<{ server: Ser
         urls: () => urls,
         loaded: () => loaded,
         timeoutMs: config.READINESS_TIMEOUT_MS,
+        secret: config.INTERNAL_SECRET,
         redis: redisConnection && (() => ({ status: redisConnection.status(), required: !config.RATE_LIMIT_FAIL_OPEN })),
       }),
       bodyLimit: config.BODY_LIMIT_BYTES,

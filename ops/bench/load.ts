@@ -1,4 +1,5 @@
 import { Agent, request } from 'node:http';
+import { gatewayAuthHeaders } from '@cloudlab/kit';
 import { percentiles } from './stats';
 
 /**
@@ -18,6 +19,8 @@ async function main() {
   const [url, bodyJson, connections, seconds] = process.argv.slice(2);
   const target = new URL(url!);
   const body = Buffer.from(bodyJson!);
+  // Subgraphs answer the gateway only (floor.ts loads them directly); a gateway ignores it.
+  const auth = gatewayAuthHeaders(process.env.INTERNAL_SECRET);
   const agent = new Agent({ keepAlive: true, maxSockets: Number(connections) });
   const latencies: number[] = [];
   let errors = 0;
@@ -28,7 +31,7 @@ async function main() {
       const started = performance.now();
       const req = request(
         target,
-        { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': body.length } },
+        { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': body.length, ...auth } },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));

@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { gatewayAuthHeaders } from '@cloudlab/kit';
 import { ROOT } from '../stack';
 import type { LoadResult } from './load';
 
@@ -92,8 +93,9 @@ export function peakRssMb(pid: number): number {
   }
 }
 
+/** A POST that a subgraph accepts too (the gateway credential from INTERNAL_SECRET, as the stack shares it). */
 export async function post(url: string, body: string): Promise<string> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...gatewayAuthHeaders(process.env.INTERNAL_SECRET) }, body });
   return res.text();
 }
 

@@ -1,6 +1,6 @@
 import { createClient, type Client, type Sink } from 'graphql-ws';
 import WebSocket from 'ws';
-import { IDENTITY_HEADER, signIdentity, type Logger, type Viewer } from '@cloudlab/kit';
+import { IDENTITY_HEADER, gatewayAuthHeaders, identitySigner, type Logger, type Viewer } from '@cloudlab/kit';
 import { viewerKey } from './execute-event';
 import type { EventPayload } from './execute-event';
 import { subscriptionMetrics } from './metrics';
@@ -26,7 +26,11 @@ export interface UpstreamRequest {
 export class UpstreamPool {
   private readonly clients = new Map<string, { client: Client; refs: number; subgraph: string }>();
 
-  constructor(private readonly opts: { secret: string | undefined; log: Logger; retryAttempts?: number }) {}
+  private readonly sign?: (viewer: Viewer) => Promise<string>;
+
+  constructor(private readonly opts: { secret: string | undefined; log: Logger; retryAttempts?: number }) {
+    this.sign = opts.secret ? identitySigner(opts.secret) : undefined;
+  }
 
   /** Opens the subscription; returns the function that ends it (idempotent). */
   subscribe(req: UpstreamRequest, sink: Sink<EventPayload>): () => void {
@@ -75,13 +79,17 @@ export class UpstreamPool {
 
   private connect(req: UpstreamRequest): Client {
     const url = req.url.replace(/^http/, 'ws');
-    const { secret, log } = this.opts;
+    const { log } = this.opts;
+    const sign = this.sign;
     return createClient({
       url,
       webSocketImpl: WebSocket,
       lazy: true,
-      connectionParams: async () =>
-        req.viewer && secret ? { [IDENTITY_HEADER]: await signIdentity(req.viewer, secret) } : {},
+      // Subgraphs refuse a connection without the gateway credential (kit/gateway-auth.ts).
+      connectionParams: async () => ({
+        ...gatewayAuthHeaders(this.opts.secret),
+        ...(req.viewer && sign ? { [IDENTITY_HEADER]: await sign(req.viewer) } : {}),
+      }),
       // A restarting subgraph is worth waiting for (≈ 4 min with the default backoff), then
       // the subscribers get SUBGRAPH_UNAVAILABLE and may resubscribe.
       retryAttempts: this.opts.retryAttempts ?? 8,

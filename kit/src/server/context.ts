@@ -1,4 +1,5 @@
 import type { Db } from '../db/pool';
+import { GATEWAY_AUTH_HEADER, isGatewayCredential } from '../gateway-auth';
 import { IDENTITY_HEADER, verifyIdentity, type Viewer } from '../identity';
 import type { Logger } from '../logger';
 import type { LiveEvents } from './live-events';
@@ -20,4 +21,18 @@ export async function buildContext<L>(
   const raw = headers[IDENTITY_HEADER];
   const viewer = await verifyIdentity(Array.isArray(raw) ? raw[0] : raw, deps.secret);
   return { viewer, db: deps.db, loaders: deps.loaders(deps.db), log: deps.log };
+}
+
+type Headers = Record<string, string | string[] | undefined>;
+const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+
+/**
+ * Whether the gateway sent this request (HTTP headers, or graphql-ws `connectionParams`): its
+ * credential, or an identity token only it can sign. Anything else is refused with 401 before
+ * any resolver runs — a subgraph has no public clients.
+ */
+export async function callerIsGateway(headers: Headers, secret: string): Promise<boolean> {
+  if (isGatewayCredential(headers[GATEWAY_AUTH_HEADER], secret)) return true;
+  const identity = first(headers[IDENTITY_HEADER]);
+  return identity !== undefined && (await verifyIdentity(identity, secret)) !== null;
 }

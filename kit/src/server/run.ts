@@ -4,7 +4,7 @@ import { createLogger } from '../logger';
 import { registry } from '../metrics';
 import { seedSizes } from '../demo/plan';
 import { stopTelemetry } from '../telemetry';
-import { buildContext } from './context';
+import { buildContext, callerIsGateway } from './context';
 import { isSeeded, openDatabase, seedDatabase } from './database';
 import type { SubgraphDefinition } from './definition';
 import { mountApollo, mountMercurius } from './engines';
@@ -49,6 +49,12 @@ export async function runSubgraph<L>(def: SubgraphDefinition<L>) {
   const context = (req: { headers: Record<string, string | string[] | undefined> }) =>
     buildContext(req.headers, { db, log, secret: config.INTERNAL_SECRET, loaders: def.loaders });
 
+  // Only the gateway may call /graphql (its credential or identity token on every request);
+  // health probes, /metrics and the subgraph's own routes (accounts' JWKS) stay open.
+  app.addHook('onRequest', async (req, reply) => {
+    if (req.url.split('?', 1)[0] !== '/graphql' || (await callerIsGateway(req.headers, config.INTERNAL_SECRET))) return;
+    return reply.code(401).send({ errors: [{ message: 'Subgraphs answer the gateway only', extensions: { code: 'UNAUTHENTICATED' } }] });
+  });
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_req, reply) => {
     try {
@@ -65,7 +71,7 @@ export async function runSubgraph<L>(def: SubgraphDefinition<L>) {
   if (def.engine === 'apollo') {
     const schema = await mountApollo(app, def, context, production);
     if (def.subscriptions) {
-      await serveSubscriptions(app, { schema, bus: events.bus, topics: def.subscriptions.topics, context: (headers) => context({ headers }), loaders: () => def.loaders(db), production, log });
+      await serveSubscriptions(app, { schema, bus: events.bus, topics: def.subscriptions.topics, context: (headers) => context({ headers }), trusted: (params) => callerIsGateway(params, config.INTERNAL_SECRET), loaders: () => def.loaders(db), production, log });
     }
   } else await mountMercurius(app, def, context, production);
 

@@ -7,7 +7,7 @@ import { IDENTITY_HEADER } from '../identity';
 import type { Logger } from '../logger';
 import { mapStream } from '../push-iterator';
 import type { SubgraphContext } from './context';
-import { maskError } from './engines';
+import { formatGraphQLError, maskError } from '../error-masking';
 import { startLiveEvents } from './live-events';
 import { routeGraphqlUpgrades } from './ws-upgrade';
 
@@ -16,6 +16,8 @@ export interface SubscriptionEndpointOptions {
   bus: EventBus;
   /** Bus topics the subgraph's Subscription resolvers listen to (`SubgraphDefinition.subscriptions`). */
   topics: string[];
+  /** Whether `connectionParams` carry the gateway's credential (anyone else is refused). */
+  trusted: (params: Record<string, string | undefined>) => Promise<boolean>;
   /** The same builder HTTP requests use, given the headers the identity travels in. */
   context: (headers: Record<string, string | undefined>) => Promise<SubgraphContext<unknown>>;
   /** Fresh per-request DataLoaders: every event is resolved like a new request, never from stale caches. */
@@ -34,7 +36,8 @@ type ConnectionExtra = {
  * graphql-ws on the subgraph's own /graphql (same port, same path as HTTP). The gateway opens it
  * and passes its signed identity in `connectionParams['x-cloudlab-identity']`; the identity is
  * verified once when the connection opens, by the same rules as the HTTP header (no or an invalid
- * token = anonymous), and every operation on the connection runs as that caller.
+ * token = anonymous), and every operation on the connection runs as that caller. A connection
+ * whose params carry neither a valid identity nor the gateway's credential (gateway-auth.ts) is refused.
  */
 export async function serveSubscriptions(app: FastifyInstance, opts: SubscriptionEndpointOptions): Promise<{ close: () => Promise<void> }> {
   const events = await startLiveEvents({ bus: opts.bus, topics: opts.topics, log: opts.log });
@@ -43,6 +46,9 @@ export async function serveSubscriptions(app: FastifyInstance, opts: Subscriptio
     {
       schema: opts.schema,
       onConnect: async (ctx) => {
+        const params = Object.fromEntries(Object.entries(ctx.connectionParams ?? {}).map(([k, v]) => [k, typeof v === 'string' ? v : undefined]));
+        // Not the gateway: closed with 4403 Forbidden before any operation.
+        if (!(await opts.trusted(params))) return false;
         const identity = ctx.connectionParams?.[IDENTITY_HEADER];
         ctx.extra.base = await opts.context({ [IDENTITY_HEADER]: typeof identity === 'string' ? identity : undefined });
         return true;
@@ -51,11 +57,8 @@ export async function serveSubscriptions(app: FastifyInstance, opts: Subscriptio
       subscribe: (args) => subscribeFreshPerEvent(args, opts.loaders),
       onNext: (_ctx, _id, _payload, _args, result) => {
         if (!result.errors?.length) return;
-        for (const err of result.errors) {
-          const code = (err as { extensions?: { code?: unknown } }).extensions?.code;
-          if (!code || code === 'INTERNAL_SERVER_ERROR') opts.log.error({ err }, 'subscription resolver failed');
-        }
-        return { ...result, errors: result.errors.map((e) => maskError('toJSON' in e ? e.toJSON() : e, opts.production)) };
+        const mask = { production: opts.production, log: opts.log };
+        return { ...result, errors: result.errors.map((e) => ('toJSON' in e ? formatGraphQLError(e, mask) : maskError(e, e, mask))) };
       },
       isProd: opts.production,
     },

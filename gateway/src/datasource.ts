@@ -2,7 +2,7 @@ import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@
 import { parseCacheControlHeader } from '@apollo/gateway/dist/datasources/parseCacheControlHeader';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { Counter } from 'prom-client';
-import { IDENTITY_HEADER, gatewayAuthHeaders, registry } from '@cloudlab/kit';
+import { ErrorCode, IDENTITY_HEADER, gatewayAuthHeaders, registry } from '@cloudlab/kit';
 import type { GatewayContext } from './context';
 import { leanFetcher, type LeanResponse } from './execution/fetcher';
 import { recordSubgraphAnswer, recordSubgraphFetch } from './plugins/response-cache';
@@ -104,7 +104,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     const timedOut = error.name === 'TimeoutError' || error.name === 'AbortError';
     const reason = timedOut ? `no answer within ${this.timeoutMs} ms` : String((error as { cause?: Error }).cause?.message ?? error.message);
     throw new GraphQLError(`Subgraph "${this.name}" is unavailable: ${reason}`, {
-      extensions: { code: timedOut ? 'SUBGRAPH_TIMEOUT' : 'SUBGRAPH_UNAVAILABLE', serviceName: this.name },
+      extensions: { code: timedOut ? ErrorCode.SUBGRAPH_TIMEOUT : ErrorCode.SUBGRAPH_UNAVAILABLE, serviceName: this.name },
     });
   }
 }

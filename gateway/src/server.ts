@@ -3,6 +3,8 @@ import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
+import type { DocumentNode } from 'graphql';
 import { createLogger, maskError } from '@cloudlab/kit';
 import type { GatewayConfig } from './config';
 import { contextFactory, type GatewayContext } from './context';
@@ -82,6 +84,8 @@ export async function startGateway(config: GatewayConfig): Promise<{ server: Ser
     stringifyResult: (result) => `${JSON.stringify(result)}\n`,
     // Token limit: the parser stops counting there, before building any AST (plugins/operation-limits.ts names the error).
     parseOptions: { maxTokens: config.OPERATION_MAX_TOKENS },
+    // Parsed and validated documents by hash, bounded by size (HTTP and graphql-ws share it); 0: none kept.
+    documentStore: config.DOCUMENT_CACHE_MAX_BYTES ? new InMemoryLRUCache<DocumentNode>({ maxSize: config.DOCUMENT_CACHE_MAX_BYTES }) : null,
     // APQ for the first-party web app: shared by all gateway instances through Redis when configured.
     persistedQueries: {
       ...(redis ? { cache: redisKeyValueCache(redis, config.REDIS_PREFIX, log) /* Apollo adds `apq:` */ } : {}),

@@ -1,12 +1,12 @@
 import { trace } from '@opentelemetry/api';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { ErrorCode, errorCodes, isErrorCode } from './errors';
+import { ErrorCode, errorCodes, isErrorCode, type CodeInfo } from './errors';
 
 export interface MaskOptions {
   /** Production: internal messages are replaced, suggestions ("Did you mean …") are stripped. */
   production: boolean;
   /** Where the full error goes (with the trace id); the kit logger or anything pino-shaped. */
-  log?: { error: (obj: object, msg: string) => void };
+  log?: { error: (obj: object, msg: string) => void; warn: (obj: object, msg: string) => void };
 }
 
 /** Apollo Server errors that come without a code, by their (fixed) message. */
@@ -60,15 +60,21 @@ export function maskError(formatted: GraphQLFormattedError, error: unknown, opts
   if (isErrorCode(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
     let message = formatted.message;
     if (opts.production && code === ErrorCode.GRAPHQL_VALIDATION_FAILED) message = message.replace(SUGGESTION, '');
-    if (opts.production && errorCodes[code].exposeMessage === false) message = safeMessage(code, extensions);
+    if ((errorCodes[code] as CodeInfo).exposeMessage === false) {
+      // Its message may carry internals: the client gets a safe one in production, the log the cause.
+      opts.log?.warn({ err: cause ?? error, traceId: traceIdNow(), code, path }, formatted.message);
+      if (opts.production) message = safeMessage(code, extensions);
+    }
     return { ...formatted, message, extensions: { ...extensions, code } };
   }
 
-  const traceId = trace.getActiveSpan()?.spanContext().traceId;
+  const traceId = traceIdNow();
   opts.log?.error({ err: cause ?? error, traceId, code, path }, 'internal error');
   if (!opts.production) return { ...formatted, extensions: { ...extensions, code: ErrorCode.INTERNAL_SERVER_ERROR, ...(typeof code === 'string' && !isErrorCode(code) ? { originalCode: code } : {}) } };
   return { message: 'Internal server error', ...where, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, ...(traceId ? { traceId } : {}) } };
 }
+
+const traceIdNow = () => trace.getActiveSpan()?.spanContext().traceId;
 
 function safeMessage(code: ErrorCode, extensions: Record<string, unknown>): string {
   const service = typeof extensions.serviceName === 'string' ? ` (${extensions.serviceName})` : '';

@@ -29,7 +29,7 @@ describe('the error code list', () => {
 
 describe('maskError', () => {
   const logged: object[] = [];
-  const log = { error: (obj: object) => void logged.push(obj) };
+  const log = { error: (obj: object) => void logged.push(obj), warn: (obj: object) => void logged.push(obj) };
   const internal = new GraphQLError('connect ECONNREFUSED 10.0.0.7:5432', {
     path: ['product'],
     originalError: Object.assign(new Error('connect ECONNREFUSED 10.0.0.7:5432'), { stack: 'at /srv/app/store.ts:12' }),

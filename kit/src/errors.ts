@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 
-interface CodeInfo {
+export interface CodeInfo {
   /** The HTTP status when this error ends a request before execution; null: graphql-ws only. */
   status: number | null;
   meaning: string;

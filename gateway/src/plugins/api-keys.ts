@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { IncomingHttpHeaders } from 'node:http';
 import { GraphQLError } from 'graphql';
+import { ErrorCode } from '@cloudlab/kit';
 import { z } from 'zod';
 
 /** `any`: ad-hoc documents and APQ; `manifest-only`: only ids from the persisted-query manifest. */
@@ -62,7 +63,7 @@ export function apiKeys(file: string) {
     if (header === undefined) return FIRST_PARTY_WEB;
     const key = Array.isArray(header) ? header[0] : header;
     const client = key ? byHash.get(hashApiKey(key.trim())) : undefined;
-    if (!client) throw new GraphQLError('Unknown API key', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+    if (!client) throw new GraphQLError('Unknown API key', { extensions: { code: ErrorCode.UNAUTHENTICATED, http: { status: 401 } } });
     return client;
   };
 }

@@ -1,6 +1,6 @@
 import { createRemoteJWKSet, errors, jwtVerify } from 'jose';
 import { GraphQLError } from 'graphql';
-import type { Role, Viewer } from '@cloudlab/kit';
+import { appError, ErrorCode, type Role, type Viewer } from '@cloudlab/kit';
 import { verifiedTokens } from '../execution/memo';
 
 export type TokenVerifier = (authorization: string | undefined) => Promise<Viewer | null>;
@@ -8,11 +8,11 @@ export type TokenVerifier = (authorization: string | undefined) => Promise<Viewe
 /** Algorithms a user token may use; `none` and HMAC (which a public key could forge) are refused. */
 const ALGORITHMS = ['ES256', 'ES384', 'RS256', 'PS256', 'EdDSA'];
 
-const unauthenticated = (message: string) =>
-  new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+const unauthenticated = (message: string) => appError(ErrorCode.UNAUTHENTICATED, message, {}, { http: true });
 
 /**
- * Verifies `Authorization: Bearer <jwt>` against the accounts JWKS: signature, exp, iss, aud.
+ * Verifies `Authorization: Bearer <jwt>` against the accounts JWKS: signature, iss, aud and an
+ * `exp` that must be present (a token without one would be valid forever).
  * No header → anonymous (null); a header that does not verify → 401 UNAUTHENTICATED, never
  * silently anonymous, so a client learns that its token is bad.
  */
@@ -32,6 +32,7 @@ export function jwtVerifier(opts: { jwksUrl: string | undefined; issuer: string;
         issuer: opts.issuer,
         audience: opts.audience,
         algorithms: ALGORITHMS,
+        requiredClaims: ['exp'],
       });
       const role = payload.role as Role;
       if (!payload.sub || !['CUSTOMER', 'VENDOR', 'ADMIN'].includes(role)) throw unauthenticated('Token has no valid subject or role');
@@ -42,7 +43,11 @@ export function jwtVerifier(opts: { jwksUrl: string | undefined; issuer: string;
       if (err instanceof GraphQLError) throw err;
       if (err instanceof errors.JWTExpired) throw unauthenticated('Token expired');
       if (err instanceof errors.JOSEError && !(err instanceof errors.JWKSTimeout)) throw unauthenticated('Invalid token');
-      throw err; // JWKS unreachable: an internal error, not the client's fault
+      // JWKS unreachable: not the client's fault; the cause is logged, the client gets a safe 503.
+      throw new GraphQLError('Tokens cannot be verified right now', {
+        originalError: err as Error,
+        extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, http: { status: 503 } },
+      });
     }
   };
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { ApolloServerPlugin, GraphQLRequest } from '@apollo/server';
 import { GraphQLError } from 'graphql';
+import { ErrorCode } from '@cloudlab/kit';
 import { z } from 'zod';
 import type { GatewayContext } from '../context';
 
@@ -73,9 +74,9 @@ export function persistedQueries(opts: { manifest: Map<string, ManifestOperation
       }
       let error: GraphQLError | undefined;
       if (contextValue.client?.policy === 'manifest-only') {
-        error = refusal('PERSISTED_QUERY_NOT_IN_LIST', `Client "${contextValue.client.name}" may only send operations from the persisted-query manifest (by id)`);
+        error = refusal(ErrorCode.PERSISTED_QUERY_NOT_IN_LIST, `Client "${contextValue.client.name}" may only send operations from the persisted-query manifest (by id)`);
       } else if (asked?.style === 'documentId') {
-        error = refusal('PERSISTED_QUERY_NOT_FOUND', `No persisted operation has the id ${asked.id}`);
+        error = refusal(ErrorCode.PERSISTED_QUERY_NOT_FOUND, `No persisted operation has the id ${asked.id}`);
       }
       if (!error) return;
       request.query = REFUSED_DOCUMENT;

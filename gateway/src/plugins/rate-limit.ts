@@ -3,7 +3,7 @@ import { HeaderMap, type ApolloServerPlugin, type GraphQLRequestContextDidResolv
 import { GraphQLError } from 'graphql';
 import { Counter } from 'prom-client';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type IRateLimiterOptions, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import { registry, type Logger } from '@cloudlab/kit';
+import { ErrorCode, registry, type Logger } from '@cloudlab/kit';
 import type { GatewayContext } from '../context';
 import { FIRST_PARTY_WEB, type Client } from './api-keys';
 import type { RedisConnection } from '../redis';
@@ -152,7 +152,7 @@ export function createLimiter(o: Pick<RateLimitOptions, 'redis' | 'failOpen'>) {
 
 const unavailable = () =>
   new GraphQLError('Rate limiting is unavailable; try again shortly', {
-    extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503, headers: new HeaderMap([['retry-after', '1']]) } },
+    extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, http: { status: 503, headers: new HeaderMap([['retry-after', '1']]) } },
   });
 
 /**
@@ -177,7 +177,7 @@ export function rateLimit(o: RateLimitOptions): ApolloServerPlugin<GatewayContex
           limited.inc({ tier });
           const retryAfter = Math.max(1, Math.ceil(outcome.resetMs / 1000));
           throw new GraphQLError(`Rate limit exceeded (${outcome.limit} points per ${WINDOW_SECONDS} s); retry in ${retryAfter} s`, {
-            extensions: { code: 'RATE_LIMITED', retryAfter, http: { status: 429, headers: new HeaderMap(rateLimitHeaders(outcome)) } },
+            extensions: { code: ErrorCode.RATE_LIMITED, retryAfter, http: { status: 429, headers: new HeaderMap(rateLimitHeaders(outcome)) } },
           });
         },
         async willSendResponse({ response }) {

@@ -15,7 +15,7 @@ import {
 } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import { QueueOverflowError, routeGraphqlUpgrades, type Logger } from '@cloudlab/kit';
+import { ErrorCode, formatGraphQLError, maskError, QueueOverflowError, routeGraphqlUpgrades, type Logger } from '@cloudlab/kit';
 import type { GatewayContext } from '../context';
 import { authenticate, type ConnectionState } from './connection';
 import { coalescingServices } from './execute-event';
@@ -125,8 +125,8 @@ export function serveSubscriptions(opts: SubscriptionServerOptions): { close: ()
       onComplete: (ctx, id) => ctx.extra.state?.slots.get(id)?.(),
       // Only results with errors need formatting; the hot path (one message per subscriber per event) allocates nothing here.
       onNext: (_ctx, _id, _payload, _args, result) =>
-        result.errors ? { ...result, errors: result.errors.map((e) => formatError(e, opts.production)) } : undefined,
-      onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatError(e, opts.production)),
+        result.errors ? { ...result, errors: result.errors.map((e) => formatError(e, opts.production, log)) } : undefined,
+      onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatError(e, opts.production, log)),
       isProd: opts.production,
     },
     wss,
@@ -185,15 +185,11 @@ async function executeWithApollo(apollo: ApolloServer<GatewayContext>, args: Exe
 }
 
 /**
- * Errors as clients see them: with their code; internal ones logged in full and their message
- * masked in production, as on HTTP.
+ * Errors as clients see them: the kit's one masking function, as on HTTP (internal ones logged in
+ * full with the trace id, masked in production).
  */
-function formatError(error: GraphQLError | GraphQLFormattedError, production: boolean): GraphQLFormattedError {
+function formatError(error: GraphQLError | GraphQLFormattedError, production: boolean, log?: Logger): GraphQLFormattedError {
   const original = error instanceof GraphQLError ? error.originalError : undefined;
-  if (original instanceof QueueOverflowError) return { message: original.message, extensions: { code: 'SUBSCRIPTION_OVERFLOW' } };
-  const formatted: GraphQLFormattedError = error instanceof GraphQLError ? error.toJSON() : error;
-  const code = formatted.extensions?.code;
-  if (code && code !== 'INTERNAL_SERVER_ERROR') return formatted;
-  if (!production) return { ...formatted, extensions: { ...formatted.extensions, code: 'INTERNAL_SERVER_ERROR' } };
-  return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  if (original instanceof QueueOverflowError) return { message: original.message, extensions: { code: ErrorCode.SUBSCRIPTION_OVERFLOW } };
+  return error instanceof GraphQLError ? formatGraphQLError(error, { production, log }) : maskError(error, error, { production, log });
 }

@@ -5,23 +5,13 @@ import { enforceAuthDirective } from '../auth-directive';
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
 import { mercuriusFederationPlugin } from '@mercuriusjs/federation';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { GraphQLError, parse, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { GraphQLError, parse, type GraphQLSchema } from 'graphql';
+import { maskError } from '../error-masking';
 import { cacheControlHeader, memoizedCachePolicyOf, type CachePolicy } from './cache-hints';
 import type { SubgraphContext } from './context';
 import type { SubgraphDefinition } from './definition';
 
 type ContextFn = (req: FastifyRequest) => Promise<SubgraphContext<any>>;
-
-/**
- * Errors the client may see as they are; anything else is an internal error whose message is
- * hidden outside development (it is logged in full).
- */
-export function maskError(formatted: GraphQLFormattedError, production: boolean): GraphQLFormattedError {
-  const code = formatted.extensions?.code;
-  if (code && code !== 'INTERNAL_SERVER_ERROR') return formatted;
-  if (!production) return formatted;
-  return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
-}
 
 /** Mounts the subgraph on /graphql; returns its executable schema (graphql-ws serves it too). */
 export async function mountApollo(app: FastifyInstance, def: SubgraphDefinition<any>, context: ContextFn, production: boolean): Promise<GraphQLSchema> {
@@ -35,12 +25,8 @@ export async function mountApollo(app: FastifyInstance, def: SubgraphDefinition<
     // Compact JSON: Apollo Server pretty-prints by default, which costs CPU here and bytes and
     // parsing time at the gateway on every subgraph fetch.
     stringifyResult: (result) => JSON.stringify(result),
-    formatError: (formatted, error) => {
-      if (!formatted.extensions?.code || formatted.extensions.code === 'INTERNAL_SERVER_ERROR') {
-        app.log.error({ err: error }, 'resolver failed');
-      }
-      return maskError(formatted, production);
-    },
+    // The kit's one masking function: internal errors logged with the trace id, hidden in production.
+    formatError: (formatted, error) => maskError(formatted, error, { production, log: app.log }),
   });
   await apollo.start();
   await app.register(fastifyApollo(apollo), { context });
@@ -60,13 +46,9 @@ export async function mountMercurius(app: FastifyInstance, def: SubgraphDefiniti
     context: (req: FastifyRequest) => context(req),
     errorFormatter: (execution: { errors?: readonly GraphQLError[]; data?: unknown }, ctx: unknown) => {
       const errors = (execution.errors ?? []).map((err) => {
-        const original = (err.originalError ?? err) as GraphQLError;
-        const code = original.extensions?.code ?? err.extensions?.code;
-        if (!code) app.log.error({ err: original }, 'resolver failed');
-        return maskError(
-          { message: err.message, path: err.path, locations: err.locations, extensions: { ...err.extensions, ...original.extensions, code: code ?? 'INTERNAL_SERVER_ERROR' } },
-          production,
-        );
+        const original = (err.originalError ?? err) as Partial<GraphQLError>;
+        const extensions = { ...err.extensions, ...(original.extensions ?? {}) };
+        return maskError({ message: err.message, path: err.path, locations: err.locations, extensions }, err, { production, log: app.log });
       });
       void ctx;
       return { statusCode: 200, response: { data: execution.data ?? null, errors } };

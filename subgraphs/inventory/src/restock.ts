@@ -1,4 +1,4 @@
-import { appError, badInput, forbidden, isUuid, requireRole, type Queryable, type Viewer } from '@cloudlab/kit';
+import { appError, badInput, ErrorCode, forbidden, isUuid, requireRole, type Queryable, type Viewer } from '@cloudlab/kit';
 import { stockChanged } from './reservations';
 import * as store from './store';
 
@@ -19,7 +19,7 @@ export async function restock(
   }
   const productId = args.productId.toLowerCase();
   const vendorId = isUuid(productId) ? await store.vendorOfProduct(q, productId) : null;
-  if (!vendorId) throw appError('NOT_FOUND', 'No stock record for that product');
+  if (!vendorId) throw appError(ErrorCode.NOT_FOUND, 'No stock record for that product');
   if (v.role === 'VENDOR' && v.vendorId !== vendorId) throw forbidden("Vendor staff can restock only their own vendor's products");
   if (!isUuid(args.warehouseId) || !(await store.warehouseExists(q, args.warehouseId))) {
     throw badInput('Unknown warehouse', 'warehouseId');

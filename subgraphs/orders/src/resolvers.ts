@@ -1,9 +1,10 @@
-import { decodeKeysetCursor, forbidden, pageSize, requireViewer, toConnection, appError, type SubgraphContext } from '@cloudlab/kit';
-import { canSeeOrder } from './access';
+import { decodeKeysetCursor, forbidden, pageSize, requireViewer, toConnection, appError, ErrorCode, type SubgraphContext } from '@cloudlab/kit';
+import { canSeeOrder, vendorScope, visibleLines } from './access';
 import type { Loaders } from './loaders';
 import { subscriptionResolvers } from './live';
 import * as saga from './saga';
 import type { EventRow, LineRow, OrderRow } from './store';
+import type { Resolvers } from './generated/resolvers';
 
 type Ctx = SubgraphContext<Loaders>;
 
@@ -16,7 +17,7 @@ async function visibleOrder(ctx: Ctx, id: string): Promise<OrderRow | null> {
 
 const money = (amount: string, currency: string) => ({ amount, currency });
 
-export const resolvers = {
+export const resolvers: Resolvers = {
   Query: {
     order: (_: unknown, { id }: { id: string }, ctx: Ctx) => visibleOrder(ctx, id),
   },
@@ -28,7 +29,7 @@ export const resolvers = {
     cancelOrder: async (_: unknown, { id }: { id: string }, ctx: Ctx) => {
       const viewer = requireViewer(ctx.viewer);
       const order = await visibleOrder(ctx, id);
-      if (!order) throw appError('NOT_FOUND', 'No such order');
+      if (!order) throw appError(ErrorCode.NOT_FOUND, 'No such order');
       if (order.customer_id !== viewer.userId && viewer.role !== 'ADMIN') throw forbidden('Only the customer or an admin can cancel an order');
       const after = await ctx.db.tx((q) => saga.cancel(q, order.id, 'cancelled by customer', ['PENDING', 'STOCK_RESERVED', 'CONFIRMED']));
       return after ?? order;
@@ -37,11 +38,15 @@ export const resolvers = {
   ...subscriptionResolvers,
   Order: {
     __resolveReference: (ref: { id: string }, ctx: Ctx) => visibleOrder(ctx, ref.id),
-    total: (o: OrderRow) => money(o.total, o.currency),
-    lines: (o: OrderRow, _: unknown, ctx: Ctx) => ctx.loaders.lines.load(o.id),
-    customer: (o: OrderRow) => ({ __typename: 'User', id: o.customer_id }),
-    cancellationReason: (o: OrderRow) => o.cancellation_reason,
-    history: (o: OrderRow, _: unknown, ctx: Ctx) => ctx.loaders.history.load(o.id),
+    // Vendor staff see their part of a shared order only (access.ts: vendorScope).
+    total: (o: OrderRow, _: unknown, ctx: Ctx) => (vendorScope(ctx.viewer, o) === null ? money(o.total, o.currency) : null),
+    lines: async (o: OrderRow, _: unknown, ctx: Ctx) => visibleLines(ctx.viewer, o, await ctx.loaders.lines.load(o.id)),
+    customer: (o: OrderRow, _: unknown, ctx: Ctx) => (vendorScope(ctx.viewer, o) === null ? { __typename: 'User', id: o.customer_id } : null),
+    cancellationReason: (o: OrderRow, _: unknown, ctx: Ctx) => (vendorScope(ctx.viewer, o) === null ? o.cancellation_reason : null),
+    history: async (o: OrderRow, _: unknown, ctx: Ctx) => {
+      const events = await ctx.loaders.history.load(o.id);
+      return vendorScope(ctx.viewer, o) === null ? events : events.map((e) => ({ ...e, detail: null }));
+    },
     createdAt: (o: OrderRow) => o.created_at.toISOString(),
   },
   OrderLine: {

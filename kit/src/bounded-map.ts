@@ -1,6 +1,9 @@
 /**
- * A Map that keeps at most `max` entries, forgetting the least recently used: for per-document
- * verdicts, which repeat for a few documents and must not grow without bound on ad-hoc ones.
+ * The project's one bounded LRU map: keeps at most `max` entries, forgetting the least recently
+ * used. For per-document verdicts, verified tokens, signed identities and query plans, which
+ * repeat for a few keys and must not grow without bound on a stream of distinct ones.
+ * Values should be plain data: an entry that holds an Error (V8 keeps its unformatted stack
+ * frames, receivers and all) or a request object keeps that request alive as long as it stays.
  */
 export function boundedMap<K, V>(max: number) {
   const map = new Map<K, V>();
@@ -17,8 +20,16 @@ export function boundedMap<K, V>(max: number) {
       map.set(key, value);
       if (map.size > max) map.delete(map.keys().next().value as K);
     },
+    delete(key: K) {
+      return map.delete(key);
+    },
+    clear() {
+      map.clear();
+    },
     get size() {
       return map.size;
     },
   };
 }
+
+export type BoundedMap<K, V> = ReturnType<typeof boundedMap<K, V>>;

@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SignJWT } from 'jose';
-import { signIdentity, verifyIdentity } from './identity';
+import { identitySigner, signIdentity, verifyIdentity } from './identity';
 
 const secret = 'a'.repeat(32);
 const viewer = { userId: 'u1', role: 'VENDOR' as const, vendorId: 'v1' };
@@ -27,5 +27,22 @@ describe('gateway → subgraph identity', () => {
     expect(await verifyIdentity(expired, secret)).toBeNull();
     const none = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from('{"sub":"u1","role":"ADMIN","iss":"cloudlab-gateway","aud":"cloudlab-subgraphs"}').toString('base64url')}.`;
     expect(await verifyIdentity(none, secret)).toBeNull();
+  });
+});
+
+describe('identitySigner', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('signs once per viewer per 30 s, and what it signs verifies', async () => {
+    vi.useFakeTimers({ now: Date.now() });
+    const sign = identitySigner(secret);
+    const first = await sign(viewer);
+    expect(await sign({ ...viewer })).toBe(first);
+    expect(await sign({ ...viewer, role: 'ADMIN' })).not.toBe(first);
+    expect(await verifyIdentity(first, secret)).toEqual(viewer);
+    vi.advanceTimersByTime(30_000);
+    const second = sign(viewer);
+    expect(await second).toBeTypeOf('string');
+    expect(sign(viewer)).toBe(second);
   });
 });

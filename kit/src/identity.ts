@@ -1,4 +1,5 @@
 import { SignJWT, jwtVerify } from 'jose';
+import { boundedMap } from './bounded-map';
 import { forbidden, unauthenticated } from './errors';
 
 export type Role = 'CUSTOMER' | 'VENDOR' | 'ADMIN';
@@ -35,6 +36,26 @@ export function signIdentity(viewer: Viewer, secret: string, ttlSeconds = 60): P
     .setIssuedAt()
     .setExpirationTime(`${ttlSeconds}s`)
     .sign(keyOf(secret));
+}
+
+/**
+ * The one identity signer of the gateway (HTTP requests, graphql-ws operations, upstream
+ * subscription connections): the header for a viewer, signed at most once per `reuseMs` per
+ * viewer, bounded LRU. Headers live 60 s, so one reused for at most 30 s still has 30 s left
+ * when it is sent.
+ */
+export function identitySigner(secret: string, reuseMs = 30_000, max = 10_000) {
+  const map = boundedMap<string, { token: Promise<string>; at: number }>(max);
+  return (viewer: Viewer): Promise<string> => {
+    const key = `${viewer.userId}\u0000${viewer.role}\u0000${viewer.vendorId ?? ''}`;
+    const now = Date.now();
+    const entry = map.get(key);
+    if (entry && now - entry.at < reuseMs) return entry.token;
+    const token = signIdentity(viewer, secret);
+    map.set(key, { token, at: now });
+    token.catch(() => map.set(key, { token, at: 0 })); // a failed signature is not reused
+    return token;
+  };
 }
 
 /** The viewer the header vouches for, or null for anonymous or anything not signed by the gateway. */

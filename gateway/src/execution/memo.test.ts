@@ -1,6 +1,5 @@
-import { verifyIdentity } from '@cloudlab/kit';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { identitySigner, verifiedTokens } from './memo';
+import { verifiedTokens } from './memo';
 
 afterEach(() => vi.useRealTimers());
 
@@ -18,23 +17,5 @@ describe('verifiedTokens', () => {
     expect(cache.get('a')).toBe('viewer-a');
     vi.setSystemTime(1_000_000 + 60_000);
     expect(cache.get('a')).toBeUndefined();
-  });
-});
-
-describe('identitySigner', () => {
-  const secret = 'x'.repeat(32);
-  const viewer = { userId: 'u1', role: 'CUSTOMER' as const, vendorId: null };
-
-  it('signs once per viewer per 30 s, and what it signs verifies', async () => {
-    vi.useFakeTimers({ now: Date.now() });
-    const sign = identitySigner(secret);
-    const first = await sign(viewer);
-    expect(await sign({ ...viewer })).toBe(first);
-    expect(await sign({ ...viewer, role: 'ADMIN' })).not.toBe(first);
-    expect(await verifyIdentity(first, secret)).toEqual(viewer);
-    vi.advanceTimersByTime(30_000);
-    const second = sign(viewer);
-    expect(await second).toBeTypeOf('string');
-    expect(sign(viewer)).toBe(second);
   });
 });

@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type GraphQLSchema } from 'graphql';
-import { boundedMap } from '../bounded-map';
+import { boundedMap } from '@cloudlab/kit';
 import type { GatewayContext } from '../context';
 
 /** Fields whose answer depends on who asks: an operation that selects one is never shared. */

@@ -1,4 +1,4 @@
-import type { ApolloServerPlugin } from '@apollo/server';
+import type { ApolloServerPlugin, GraphQLRequestContextDidResolveOperation } from '@apollo/server';
 import {
   GraphQLError,
   Kind,
@@ -18,8 +18,7 @@ import {
   type ValueNode,
 } from 'graphql';
 import { Counter } from 'prom-client';
-import { registry } from '@cloudlab/kit';
-import { boundedMap } from '../bounded-map';
+import { boundedMap, ErrorCode, registry } from '@cloudlab/kit';
 
 export interface OperationLimits {
   maxDepth: number;
@@ -134,70 +133,83 @@ export function measureOperation(
   return m;
 }
 
-/** The first limit an operation breaks, as the error the client gets (HTTP 400), or null. */
-export function limitError(m: OperationMeasures, limits: OperationLimits): GraphQLError | null {
-  const over = (code: string, message: string, limit: number, actual: number) =>
-    new GraphQLError(message, { extensions: { code, limit, actual: Number.isFinite(actual) ? actual : null, http: { status: 400 } } });
-  if (m.depth > limits.maxDepth) return over('OPERATION_TOO_DEEP', `Operation is nested ${m.depth} levels deep; the limit is ${limits.maxDepth}`, limits.maxDepth, m.depth);
-  if (m.aliases > limits.maxAliases) return over('TOO_MANY_ALIASES', `Operation uses ${m.aliases} aliases; the limit is ${limits.maxAliases}`, limits.maxAliases, m.aliases);
-  if (m.rootFields > limits.maxRootFields) return over('TOO_MANY_ROOT_FIELDS', `Operation selects ${m.rootFields} root fields; the limit is ${limits.maxRootFields}`, limits.maxRootFields, m.rootFields);
+/**
+ * Why an operation is refused, as plain data: verdicts are cached, and a cached GraphQLError would
+ * keep V8's unformatted stack frames (and through them the request that was being resolved)
+ * alive for as long as the entry stays.
+ */
+export interface Refusal {
+  message: string;
+  extensions: { code: string; limit: number; actual: number | null; http: { status: number } };
+}
+
+/** The first limit an operation breaks (HTTP 400), or null. */
+export function limitError(m: OperationMeasures, limits: OperationLimits): Refusal | null {
+  const over = (code: string, message: string, limit: number, actual: number): Refusal => ({
+    message,
+    extensions: { code, limit, actual: Number.isFinite(actual) ? actual : null, http: { status: 400 } },
+  });
+  if (m.depth > limits.maxDepth) return over(ErrorCode.OPERATION_TOO_DEEP, `Operation is nested ${m.depth} levels deep; the limit is ${limits.maxDepth}`, limits.maxDepth, m.depth);
+  if (m.aliases > limits.maxAliases) return over(ErrorCode.TOO_MANY_ALIASES, `Operation uses ${m.aliases} aliases; the limit is ${limits.maxAliases}`, limits.maxAliases, m.aliases);
+  if (m.rootFields > limits.maxRootFields) return over(ErrorCode.TOO_MANY_ROOT_FIELDS, `Operation selects ${m.rootFields} root fields; the limit is ${limits.maxRootFields}`, limits.maxRootFields, m.rootFields);
   if (m.cost > limits.maxCost) {
     const shown = Number.isFinite(m.cost) ? String(m.cost) : 'too many';
-    return over('OPERATION_TOO_COMPLEX', `Operation cost is estimated at ${shown}; the limit is ${limits.maxCost}`, limits.maxCost, m.cost);
+    return over(ErrorCode.OPERATION_TOO_COMPLEX, `Operation cost is estimated at ${shown}; the limit is ${limits.maxCost}`, limits.maxCost, m.cost);
   }
   return null;
 }
 
 // graphql 16 words it "more that N tokens"; 17 fixes the typo.
-const costs = new WeakMap<object, number>();
-
-/**
- * The cost the limits plugin estimated for this request (from its cache for a known document),
- * or 0 when it refused the operation (nothing reaches a subgraph); undefined before it ran.
- */
-export const estimatedCost = (request: object): number | undefined => costs.get(request);
-
 const TOKEN_LIMIT_MESSAGE = /^Syntax Error: Document contains more th(?:an|at) \d+ tokens/;
+
+type Resolved = Pick<GraphQLRequestContextDidResolveOperation<object>, 'schema' | 'document' | 'operation' | 'queryHash' | 'operationName' | 'request'>;
 
 /**
  * Refuses an operation over any limit before the gateway plans it, so no subgraph is called.
  * Runs in `didResolveOperation` (the document is parsed and valid). The verdict is cached per
  * document hash and operation name (and the values of variables that change the cost), so a
- * persisted or repeated document is measured once.
+ * persisted or repeated document is measured once. `costOf` gives other plugins (the rate
+ * limiter) the same estimate from the same cache, whatever order the plugins run in: 0 for an
+ * operation the limits refuse (nothing reaches a subgraph).
  */
-export function operationLimits(limits: OperationLimits, cacheSize = 5000): ApolloServerPlugin {
+export function operationLimits(limits: OperationLimits, cacheSize = 5000): ApolloServerPlugin & { costOf: (rc: Resolved) => number } {
   const measured = boundedMap<string, string[]>(cacheSize); // document → its cost variables
-  const verdicts = boundedMap<string, { cost: number; error: GraphQLError | null }>(cacheSize);
+  const verdicts = boundedMap<string, { cost: number; refusal: Refusal | null }>(cacheSize);
+  const verdictOf = ({ schema, document, operation, queryHash, operationName, request }: Resolved) => {
+    if (!operation) return undefined;
+    const docKey = `${queryHash}:${operationName ?? ''}`;
+    const variables = request.variables ?? {};
+    const keyOf = (names: string[]) => `${docKey}:${JSON.stringify(names.map((n) => variables[n] ?? null))}`;
+    const known = measured.get(docKey);
+    let verdict = known ? verdicts.get(keyOf(known)) : undefined;
+    if (!verdict) {
+      const m = measureOperation(schema, document, operation, variables, limits);
+      verdict = { cost: m.cost, refusal: limitError(m, limits) };
+      measured.set(docKey, m.costVariables);
+      verdicts.set(keyOf(m.costVariables), verdict);
+    }
+    return verdict;
+  };
   return {
+    costOf: (rc) => {
+      const verdict = verdictOf(rc);
+      return !verdict ? 1 : verdict.refusal ? 0 : verdict.cost;
+    },
     async requestDidStart() {
       return {
-        async didResolveOperation({ schema, document, operation, queryHash, operationName, request }) {
-          if (!operation) return;
-          const docKey = `${queryHash}:${operationName ?? ''}`;
-          const variables = request.variables ?? {};
-          const keyOf = (names: string[]) => `${docKey}:${JSON.stringify(names.map((n) => variables[n] ?? null))}`;
-          const known = measured.get(docKey);
-          let verdict = known ? verdicts.get(keyOf(known)) : undefined;
-          if (!verdict) {
-            const m = measureOperation(schema, document, operation, variables, limits);
-            verdict = { cost: m.cost, error: limitError(m, limits) };
-            measured.set(docKey, m.costVariables);
-            verdicts.set(keyOf(m.costVariables), verdict);
-          }
-          // Synchronous up to here: plugins listed after this one (the rate limiter) see it.
-          costs.set(request, verdict.error ? 0 : verdict.cost);
-          if (verdict.error) {
-            rejected.inc({ code: String(verdict.error.extensions.code) });
-            throw new GraphQLError(verdict.error.message, { extensions: { ...verdict.error.extensions } }); // a fresh error per response
-          }
+        async didResolveOperation(rc) {
+          const refusal = verdictOf(rc)?.refusal;
+          if (!refusal) return;
+          rejected.inc({ code: refusal.extensions.code });
+          throw new GraphQLError(refusal.message, { extensions: { ...refusal.extensions, http: { ...refusal.extensions.http } } }); // a fresh error per response
         },
         // The parser enforces maxTokens; give that syntax error the limit's own code.
         async didEncounterErrors({ errors }) {
           for (const error of errors) {
-            if (error.extensions.code === 'GRAPHQL_PARSE_FAILED' && TOKEN_LIMIT_MESSAGE.test(error.message)) {
-              Object.assign(error.extensions, { code: 'TOO_MANY_TOKENS', limit: limits.maxTokens });
+            if (error.extensions.code === ErrorCode.GRAPHQL_PARSE_FAILED && TOKEN_LIMIT_MESSAGE.test(error.message)) {
+              Object.assign(error.extensions, { code: ErrorCode.TOO_MANY_TOKENS, limit: limits.maxTokens });
               error.message = `Operation is longer than ${limits.maxTokens} tokens (the limit); parsing stopped there`;
-              rejected.inc({ code: 'TOO_MANY_TOKENS' });
+              rejected.inc({ code: ErrorCode.TOO_MANY_TOKENS });
             }
           }
         },

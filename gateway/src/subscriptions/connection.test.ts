@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { GraphQLError } from 'graphql';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '@cloudlab/kit';
-import type { GatewayContext } from '../context';
+import { contextFactory, type GatewayContext } from '../context';
 import { FIRST_PARTY_WEB } from '../plugins/api-keys';
 import { authenticate } from './connection';
 
@@ -15,7 +15,7 @@ function socket() {
   return { close: vi.fn() };
 }
 const request = { headers: { 'x-forwarded-for': '10.0.0.1' } } as unknown as IncomingMessage;
-const deps = (context: (h: Record<string, unknown>) => Promise<GatewayContext>) => ({ context, secret: 'x'.repeat(32), log: createLogger('test', 'silent') });
+const deps = (context: (h: Record<string, unknown>) => Promise<GatewayContext>) => ({ context, log: createLogger('test', 'silent') });
 
 afterEach(() => vi.useRealTimers());
 
@@ -57,9 +57,10 @@ describe('authenticating a graphql-ws connection', () => {
     expect(state && state.expiry).toBeUndefined();
   });
 
-  it('signs the subgraph identity again once the previous one is half-way to expiry', async () => {
+  it('sends a freshly signed subgraph identity once the previous one is half-way to expiry (a socket lives for hours)', async () => {
     vi.useFakeTimers();
-    const state = await authenticate(undefined, request, socket() as never, deps(async () => ({ viewer, client: FIRST_PARTY_WEB })));
+    const context = contextFactory({ verifier: async () => viewer, secret: 'x'.repeat(32) });
+    const state = await authenticate(undefined, request, socket() as never, deps(async (h) => context(h as never)));
     const ctx = (state as Exclude<typeof state, false>).context;
     const first = await ctx.identityToken!();
     expect(await ctx.identityToken!()).toBe(first);

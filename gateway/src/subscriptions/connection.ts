@@ -3,7 +3,7 @@ import { CloseCode } from 'graphql-ws';
 import type WebSocket from 'ws';
 import { decodeJwt } from 'jose';
 import { GraphQLError } from 'graphql';
-import { signIdentity, type Logger, type Viewer } from '@cloudlab/kit';
+import type { Logger, Viewer } from '@cloudlab/kit';
 import type { GatewayContext } from '../context';
 import { API_KEY_HEADER } from '../plugins/api-keys';
 import { subscriptionMetrics } from './metrics';
@@ -34,7 +34,7 @@ export async function authenticate(
   params: Readonly<Record<string, unknown>> | undefined,
   request: IncomingMessage,
   socket: WebSocket,
-  deps: { context: (headers: IncomingHttpHeaders, request: IncomingMessage) => Promise<GatewayContext>; secret: string | undefined; log: Logger },
+  deps: { context: (headers: IncomingHttpHeaders, request: IncomingMessage) => Promise<GatewayContext>; log: Logger },
 ): Promise<ConnectionState | false> {
   const authorization = params?.authorization ?? params?.Authorization;
   const apiKey = params?.[API_KEY_HEADER];
@@ -57,24 +57,11 @@ export async function authenticate(
     return false;
   }
   const { viewer } = context;
-  const state: ConnectionState = { viewer, context: { ...context, identityToken: identitySigner(viewer, deps.secret) }, active: 0, slots: new Map() };
+  const state: ConnectionState = { viewer, context, active: 0, slots: new Map() };
   const exp = viewer && authorization ? decodeJwt(authorization.split(' ')[1]!).exp : undefined;
   if (exp) {
     state.expiry = setTimeout(() => socket.close(CloseCode.Forbidden, 'Forbidden: Token expired'), Math.min(MAX_TIMER_MS, exp * 1000 - Date.now()));
     state.expiry.unref();
   }
   return state;
-}
-
-/**
- * The subgraph identity token for a connection's operations. An HTTP request signs it once; a
- * connection lives for hours, so here it is re-signed when half of its 60 s have passed.
- */
-export function identitySigner(viewer: Viewer | null, secret: string | undefined): () => Promise<string | undefined> {
-  let signed: { at: number; token: Promise<string> } | undefined;
-  return () => {
-    if (!viewer || !secret) return Promise.resolve(undefined);
-    if (!signed || Date.now() - signed.at > 30_000) signed = { at: Date.now(), token: signIdentity(viewer, secret) };
-    return signed.token;
-  };
 }

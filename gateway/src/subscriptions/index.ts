@@ -76,7 +76,7 @@ export function serveSubscriptions(opts: SubscriptionServerOptions): { close: ()
     {
       connectionInitWaitTimeout: opts.connectionInitTimeoutMs,
       onConnect: async (ctx) => {
-        const state = await authenticate(ctx.connectionParams, ctx.extra.request, ctx.extra.socket, { context: opts.context, secret: opts.secret, log });
+        const state = await authenticate(ctx.connectionParams, ctx.extra.request, ctx.extra.socket, { context: opts.context, log });
         if (!state) return false;
         ctx.extra.state = state;
         state.counted = true;

@@ -88,6 +88,8 @@ async function startControl(stack: Awaited<ReturnType<typeof startStack>>) {
     try {
       if (action === 'stop' && name) await stack.stopProcess(name);
       else if (action === 'start' && name) await stack.startSubgraph(name);
+      // Each service's current pid: a test can tell a process that survived from one that was restarted.
+      else if (action === 'pids') return res.writeHead(200).end(JSON.stringify(Object.fromEntries([...stack.processes].map(([n, c]) => [n, c.pid]))));
       else return res.writeHead(404).end();
       res.writeHead(200).end('ok');
     } catch (err) {

@@ -1,5 +1,7 @@
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { PREPARED_MAX, preparedName } from './pool';
+import { createLogger } from '../logger';
+import { Db, PREPARED_MAX, preparedName } from './pool';
 
 describe('prepared statement names', () => {
   it('are the same for the same SQL, different for different SQL, and stop at PREPARED_MAX texts', () => {
@@ -10,5 +12,47 @@ describe('prepared statement names', () => {
     for (let i = 0; i < PREPARED_MAX; i++) preparedName(`SELECT ${i} + $1::int`);
     expect(preparedName('SELECT a text never seen before WHERE $1::int = 1')).toBeUndefined(); // runs unnamed
     expect(preparedName('SELECT 1 WHERE $1::int = 1')).toBe(first); // the ones prepared stay prepared
+  });
+});
+
+// Needs a PostgreSQL server: DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/postgres).
+describe.skipIf(!process.env.DATABASE_URL)('a Db whose connections the server kills', () => {
+  const serverUrl = process.env.DATABASE_URL!;
+  const terminate = async (pid: number) => {
+    const admin = new pg.Client({ connectionString: serverUrl });
+    await admin.connect();
+    await admin.query('SELECT pg_terminate_backend($1)', [pid]);
+    await admin.end();
+  };
+  const settle = () => new Promise((r) => setTimeout(r, 300));
+
+  it('loses an idle connection without exiting, and answers on a new one', async () => {
+    const db = new Db(serverUrl, 2, null, createLogger('test', 'silent'));
+    try {
+      const { rows } = await db.query('SELECT pg_backend_pid() AS pid');
+      await terminate(rows[0].pid);
+      await settle(); // the pool notices the drop while the connection sits idle
+      const again = await db.query('SELECT pg_backend_pid() AS pid');
+      expect(again.rows[0].pid).not.toBe(rows[0].pid);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('fails the transaction whose connection dies between statements, and nothing else', async () => {
+    const db = new Db(serverUrl, 1, null, createLogger('test', 'silent'));
+    try {
+      const failed = db.tx(async (q) => {
+        const { rows } = await q.query('SELECT pg_backend_pid() AS pid');
+        await terminate(rows[0].pid);
+        await settle(); // the drop arrives while the connection is checked out and idle
+        await q.query('SELECT 1');
+      });
+      await expect(failed).rejects.toThrow();
+      // max 1: the broken connection was discarded, not handed out again.
+      expect((await db.query('SELECT 1 AS one')).rows[0].one).toBe(1);
+    } finally {
+      await db.close();
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
+import { createLogger, type Logger } from '../logger';
 import { dbStatements } from '../metrics';
 
 // numeric (money) stays a string so no amount ever passes through a float.
@@ -14,14 +15,19 @@ export interface Queryable {
 /**
  * A pg pool that counts every statement it sends, labelled by `source` (the N+1 tests read the
  * `graphql` count from /metrics while event handlers and timers count as `events`).
+ * A connection the server drops costs the statements on it, never the process (`logPoolErrors`,
+ * `withClient`).
  */
 export class Db implements Queryable {
   readonly pool: pg.Pool;
   private readonly counter: { inc(): void };
 
   /** `source` null: statements are not counted (the event machinery's own polling). */
-  constructor(connection: string | pg.Pool, max = 10, readonly source: string | null = 'graphql') {
-    this.pool = typeof connection === 'string' ? new pg.Pool({ connectionString: connection, max, idleTimeoutMillis: 30_000 }) : connection;
+  constructor(connection: string | pg.Pool, max = 10, readonly source: string | null = 'graphql', log?: Logger) {
+    if (typeof connection === 'string') {
+      this.pool = new pg.Pool({ connectionString: connection, max, idleTimeoutMillis: 30_000 });
+      logPoolErrors(this.pool, log ?? createLogger('db'));
+    } else this.pool = connection;
     this.counter = source === null ? { inc: () => undefined } : dbStatements.labels(source);
   }
 
@@ -37,29 +43,61 @@ export class Db implements Queryable {
   }
 
   /** Runs fn in one transaction; rolls back on any error. */
-  async tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    const q: Queryable = {
-      query: (text, values) => {
-        this.counter.inc();
-        return client.query(text, values as any[]);
-      },
-    };
-    try {
-      await client.query('BEGIN');
-      const result = await fn(q);
-      await client.query('COMMIT');
-      return result;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+  tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T> {
+    return withClient(this.pool, async (client) => {
+      const q: Queryable = {
+        query: (text, values) => {
+          this.counter.inc();
+          return client.query(text, values as any[]);
+        },
+      };
+      try {
+        await client.query('BEGIN');
+        const result = await fn(q);
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
+    });
   }
 
   close() {
     return this.pool.end();
+  }
+}
+
+/**
+ * pg reports a connection the server drops (an idle-session kill, a failover, a restart) as an
+ * 'error' event: on the pool for an idle connection, on the client for a checked-out one. An
+ * EventEmitter 'error' without a listener is thrown, which would exit the process. The pool
+ * discards the broken connection and opens a new one when it next needs one.
+ */
+export function logPoolErrors(pool: pg.Pool, log: Logger): void {
+  const database = pool.options.database ?? (pool.options.connectionString ? new URL(pool.options.connectionString).pathname.slice(1) : undefined);
+  pool.on('error', (err: Error & { code?: string }) =>
+    log.warn({ database, code: err.code, reason: err.message }, 'idle database connection lost; the pool replaces it'),
+  );
+}
+
+/**
+ * Runs `fn` with a connection of its own from `pool`. pg-pool stops listening for a client's
+ * 'error' while it is checked out, so this listens instead (a drop between two statements would
+ * otherwise exit the process) and hands a broken connection back to be discarded, not reused.
+ */
+export async function withClient<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let lost: Error | undefined;
+  const onError = (err: Error) => {
+    lost = err; // the statement in flight, if any, rejects with it too
+  };
+  client.on('error', onError);
+  try {
+    return await fn(client);
+  } finally {
+    client.removeListener('error', onError);
+    client.release(lost);
   }
 }
 
@@ -91,7 +129,7 @@ export function databaseUrl(serverUrl: string, name: string): string {
 /** Creates database `name` on the server if it does not exist yet (safe to race). */
 export async function ensureDatabase(serverUrl: string, name: string): Promise<void> {
   if (!/^[a-z][a-z0-9_]*$/.test(name)) throw new Error(`unsafe database name ${name}`);
-  const client = new pg.Client({ connectionString: serverUrl });
+  const client = adminClient(serverUrl);
   await client.connect();
   try {
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
@@ -108,7 +146,7 @@ export async function ensureDatabase(serverUrl: string, name: string): Promise<v
 /** Drops every database whose name starts with `prefix` (test and benchmark runs clean up with it). */
 export async function dropDatabases(serverUrl: string, prefix: string): Promise<string[]> {
   if (!/^[a-z][a-z0-9_]*$/.test(prefix)) throw new Error(`unsafe database prefix ${prefix}`);
-  const client = new pg.Client({ connectionString: serverUrl });
+  const client = adminClient(serverUrl);
   await client.connect();
   try {
     const { rows } = await client.query<{ datname: string }>('SELECT datname FROM pg_database WHERE starts_with(datname, $1)', [prefix]);
@@ -117,4 +155,11 @@ export async function dropDatabases(serverUrl: string, prefix: string): Promise<
   } finally {
     await client.end();
   }
+}
+
+/** A one-off connection: a drop rejects the statement in flight; the listener keeps it from also exiting the process. */
+function adminClient(serverUrl: string): pg.Client {
+  const client = new pg.Client({ connectionString: serverUrl });
+  client.on('error', () => undefined);
+  return client;
 }

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { databaseUrl, ensureDatabase } from '../db/pool';
+import { databaseUrl, ensureDatabase, logPoolErrors } from '../db/pool';
 import type { Logger } from '../logger';
 import { checkSubscribeOptions, type BusMessage, type EventBus, type SubscribeOptions, type Subscription } from './bus';
 import { listen } from './listen';
@@ -55,8 +55,7 @@ export async function createPgLogBus(options: PgLogBusOptions): Promise<EventBus
   await ensureDatabase(options.serverUrl, name);
   const connectionString = databaseUrl(options.serverUrl, name);
   const pool = new pg.Pool({ connectionString, max: options.poolMax ?? 3, idleTimeoutMillis: 10_000 });
-  // An idle connection dropped by the server is reported here; without a listener it would crash.
-  pool.on('error', (err) => log.warn({ err }, 'embedded event log: idle connection lost'));
+  logPoolErrors(pool, log);
   await poolTx(pool, async (q) => {
     // Several processes start together; CREATE TABLE IF NOT EXISTS alone can still race.
     await q.query('SELECT pg_advisory_xact_lock($1)', [SCHEMA_LOCK]);

@@ -11,7 +11,7 @@ export async function openDatabase(
 ): Promise<Db> {
   const name = `${opts.prefix}${def.name}`;
   await ensureDatabase(opts.serverUrl, name);
-  const db = new Db(databaseUrl(opts.serverUrl, name), opts.poolMax);
+  const db = new Db(databaseUrl(opts.serverUrl, name), opts.poolMax, 'graphql', opts.log);
   const applied = await migrate(db, def.migrations);
   if (applied.length) opts.log.info({ database: name, applied }, 'migrations applied');
   return db;

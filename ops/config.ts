@@ -14,11 +14,17 @@ export function startConfig(source = process.env) {
       SUBGRAPH_PORT_BASE: env.port(4001),
       DATA_DIR: z.string().default(path.join(ROOT, '.data')),
       EMBEDDED_PG_PORT: env.port(54329),
+      // A service that dies is restarted after RESTART_INITIAL_MS, doubling up to RESTART_MAX_MS;
+      // one that stayed up RESTART_RESET_MS starts from RESTART_INITIAL_MS again.
+      RESTART_INITIAL_MS: env.int(500, 10),
+      RESTART_MAX_MS: env.int(30_000, 10),
+      RESTART_RESET_MS: env.int(60_000, 0),
     },
     source,
   );
   return {
     ...c,
+    restart: { initialMs: c.RESTART_INITIAL_MS, maxMs: c.RESTART_MAX_MS, resetAfterMs: c.RESTART_RESET_MS },
     subgraphPorts: Object.fromEntries(SUBGRAPHS.map(({ name }, i) => [name, c.SUBGRAPH_PORT_BASE + i])),
   };
 }

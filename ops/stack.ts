@@ -58,11 +58,13 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   const processes = new Map<string, ChildProcess>();
   const services = new Map<string, Supervised>();
   const policy = opts.restart ?? DEFAULT_RESTART;
+  let stopping = false;
   /** Starts `name` under supervision; `processes` always holds its current process. */
   const run = (name: string, entry: string, env: NodeJS.ProcessEnv) => {
     const service = supervise(name, () => launch(name, entry, env, output), policy, {
       log: (line) => output('supervisor', line),
       onRestart: (child) => processes.set(name, child),
+      restartAllowed: () => !stopping,
     });
     services.set(name, service);
     processes.set(name, service.child);
@@ -73,6 +75,10 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   );
 
   const startSubgraph = async (name: string) => {
+    // Already supervised (running, or between a crash and its restart): a second copy would only
+    // fail to bind the port and crash-loop.
+    const running = services.get(name);
+    if (running) return waitUntilUp(`http://127.0.0.1:${opts.subgraphPorts[name]}/healthz`, running.child, name);
     const child = run(name, path.join(ROOT, 'subgraphs', name, 'src', 'server.ts'), {
       ...common,
       PORT: String(opts.subgraphPorts[name]),
@@ -108,6 +114,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   };
 
   const stop = async () => {
+    stopping = true;
     await Promise.all([...processes.keys()].filter((n) => !SUBGRAPHS.some((s) => s.name === n)).map(stopProcess));
     await Promise.all(SUBGRAPHS.map(({ name }) => stopProcess(name)));
     await embedded?.stop();

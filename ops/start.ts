@@ -2,8 +2,12 @@ import { ConfigError } from '@cloudlab/kit';
 import { SUBGRAPHS } from '@cloudlab/kit/topology';
 import { startConfig } from './config';
 import { startStack } from './stack';
+import { metricsUrl } from '@cloudlab/kit/metrics-server';
 
-/** `pnpm start`: the whole supergraph, one process per service, stopped together on Ctrl-C. */
+/**
+ * `pnpm start`: the whole supergraph, one process per service, supervised: a service that dies is
+ * restarted with backoff (ops/supervise.ts); only Ctrl-C or SIGTERM stops everything.
+ */
 async function main() {
   const started = Date.now();
   let config;
@@ -34,26 +38,20 @@ async function main() {
     dbPrefix: config.DB_PREFIX,
     gatewayPort: config.PORT,
     subgraphPorts: config.subgraphPorts,
+    restart: config.restart,
   });
   if (stopping) return void (await stack.stop(), process.exit(0));
 
+  const pid = (name: string) => `pid ${stack.processes.get(name)?.pid}`;
   const rows = [
-    ['gateway', stack.gatewayUrl, 'GraphQL (HTTP), Sandbox in the browser; /healthz /readyz /metrics'],
-    ...SUBGRAPHS.map(({ name }) => [name, stack.subgraphUrls[name]!, `database ${config.DB_PREFIX}${name}`]),
-    ['postgres', config.DATABASE_URL ? 'DATABASE_URL' : `embedded on 127.0.0.1:${config.EMBEDDED_PG_PORT}`, ''],
+    ['gateway', stack.gatewayUrl, pid('gateway'), `GraphQL (HTTP), Sandbox in the browser; /healthz /readyz; Prometheus at ${metricsUrl(stack.gatewayUrl)}`],
+    ...SUBGRAPHS.map(({ name }) => [name, stack.subgraphUrls[name]!, pid(name), `database ${config.DB_PREFIX}${name}`]),
+    ['postgres', config.DATABASE_URL ? 'DATABASE_URL' : `embedded on 127.0.0.1:${config.EMBEDDED_PG_PORT}`, '', ''],
   ];
   console.log(`\nCloud Lab is up in ${((Date.now() - started) / 1000).toFixed(1)} s:`);
-  for (const [name, url, note] of rows) console.log(`  ${name!.padEnd(10)} ${url!.padEnd(36)} ${note}`);
+  for (const [name, url, id, note] of rows) console.log(`  ${name!.padEnd(10)} ${url!.padEnd(36)} ${id!.padEnd(11)} ${note}`);
   console.log('\nDemo logins (password cloudlab-demo): customer@cloudlab.dev, vendor@cloudlab.dev, admin@cloudlab.dev');
-  console.log('Ctrl-C stops everything.\n');
-
-  for (const [name, child] of stack.processes) {
-    child.once('exit', (code, signal) => {
-      if (stopping) return;
-      console.error(`${name} exited (${signal ?? code}); stopping the rest`);
-      void shutdown(1);
-    });
-  }
+  console.log('A service that dies is restarted; Ctrl-C stops everything.\n');
 }
 
 main().catch((err) => {

@@ -29,7 +29,12 @@ export function supervise(
   name: string,
   spawnChild: () => ChildProcess,
   policy: RestartPolicy,
-  hooks: { log: (line: string) => void; onRestart?: (child: ChildProcess) => void },
+  hooks: {
+    log: (line: string) => void;
+    onRestart?: (child: ChildProcess) => void;
+    /** false while the whole stack is stopping: Ctrl-C in a terminal signals every child at once. */
+    restartAllowed?: () => boolean;
+  },
 ): Supervised {
   const backoff = new Backoff(policy.initialMs, policy.maxMs);
   let child: ChildProcess;
@@ -44,14 +49,14 @@ export function supervise(
     const current = child;
     current.on('error', (err) => hooks.log(`${name}: ${err.message}`)); // e.g. a failed spawn; unhandled it would throw
     current.once('exit', (code, signal) => {
-      if (stopped || current !== child) return;
+      if (stopped || current !== child || hooks.restartAllowed?.() === false) return;
       const upMs = Date.now() - startedAt;
       if (upMs >= policy.resetAfterMs) backoff.reset();
       const delay = backoff.next();
       hooks.log(`${name} (pid ${current.pid}) exited unexpectedly (${signal ?? `code ${code}`}) after ${(upMs / 1000).toFixed(1)} s; restarting in ${delay} ms`);
       timer = setTimeout(() => {
         timer = undefined;
-        if (stopped) return;
+        if (stopped || hooks.restartAllowed?.() === false) return;
         restarts++;
         start();
         hooks.log(`${name} restarted (pid ${child.pid}, restart #${restarts})`);

@@ -5,7 +5,6 @@ import { Counter } from 'prom-client';
 import { ErrorCode, IDENTITY_HEADER, gatewayAuthHeaders, registry } from '@cloudlab/kit';
 import type { GatewayContext } from './context';
 import { leanFetcher, type LeanResponse } from './execution/fetcher';
-import { recordSubgraphAnswer, recordSubgraphFetch } from './plugins/response-cache';
 
 const subgraphRequests = new Counter({
   name: 'cloudlab_gateway_subgraph_requests_total',
@@ -13,6 +12,15 @@ const subgraphRequests = new Counter({
   labelNames: ['subgraph'],
   registers: [registry],
 });
+
+/**
+ * Facts a data source reports about each fetch, for whoever listens (the response cache's tags
+ * and policy): passed in, so the data source knows no plugin and no plugin's state.
+ */
+export interface SubgraphObserver {
+  fetched(context: object | undefined, variables: Record<string, unknown> | undefined): void;
+  answered(context: object | undefined, cacheControl: string | null | undefined): void;
+}
 
 /**
  * How the gateway talks to one subgraph: Node's fetch (undici, keep-alive pooled), a hard
@@ -30,6 +38,8 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     lean = false,
     /** INTERNAL_SECRET: every request carries the gateway credential subgraphs require (kit/gateway-auth.ts). */
     private readonly secret?: string,
+    /** Told about every fetch and answer (the response cache's tags and policy). */
+    private readonly observer?: SubgraphObserver,
   ) {
     const direct = lean ? leanFetcher({ timeoutMs }) : undefined;
     super({
@@ -58,7 +68,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     const headers: Record<string, string> = { 'content-type': 'application/json', ...gatewayAuthHeaders(this.secret) };
     const identity = await context?.identityToken?.();
     if (identity) headers[IDENTITY_HEADER] = identity;
-    recordSubgraphFetch(context, request.variables);
+    this.observer?.fetched(context, request.variables);
     let response: LeanResponse;
     let body: unknown;
     try {
@@ -70,7 +80,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
       this.didEncounterError(error as Error);
     }
     const cacheControl = response.headers.get('cache-control');
-    recordSubgraphAnswer(context, cacheControl);
+    this.observer?.answered(context, cacheControl);
     const policy = incoming.overallCachePolicy as { restrict(hint: unknown): void } | undefined;
     if (policy && typeof policy === 'object' && 'restrict' in policy) {
       // RemoteGraphQLDataSource.respond(), as is.
@@ -90,12 +100,12 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     for (const [name, value] of Object.entries(gatewayAuthHeaders(this.secret))) request.http?.headers.set(name, value);
     const identity = await context?.identityToken?.();
     if (identity) request.http?.headers.set(IDENTITY_HEADER, identity);
-    recordSubgraphFetch(context, request.variables); // the entities it names tag a cached response
+    this.observer?.fetched(context, request.variables); // the entities it names tag a cached response
   }
 
   /** The answer's Cache-Control (the subgraph's @cacheControl hints) decides whether the response cache may keep the response. */
   override didReceiveResponse({ response, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['didReceiveResponse']>>[0]) {
-    recordSubgraphAnswer(context, response.http?.headers.get('cache-control'));
+    this.observer?.answered(context, response.http?.headers.get('cache-control'));
     return response;
   }
 

@@ -3,7 +3,7 @@ import { parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '@cloudlab/kit';
 import { memoryCacheStore } from '../cache-store';
-import { cacheKey, idsIn, idsInArguments, recordSubgraphAnswer, recordSubgraphFetch, responseCache, subgraphPolicy } from './response-cache';
+import { cacheKey, idsIn, idsInArguments, responseCache, subgraphFacts } from './response-cache';
 
 const P1 = 'AAAAAAAA-0000-4000-8000-000000000001';
 const p1 = P1.toLowerCase();
@@ -18,18 +18,21 @@ describe('what a cached response is tagged with', () => {
 
   it('every entity an entity fetch asked a subgraph for', () => {
     const ctx = {};
-    recordSubgraphFetch(ctx, { representations: [{ __typename: 'Product', id: P1 }] });
-    recordSubgraphFetch(ctx, { first: 3 });
-    recordSubgraphAnswer(ctx, 'max-age=5, public');
-    expect(subgraphPolicy(ctx)).toEqual({ maxAge: 5, scope: 'PUBLIC' });
+    const facts = subgraphFacts();
+    facts.fetched(ctx, { representations: [{ __typename: 'Product', id: P1 }] });
+    facts.fetched(ctx, { first: 3 });
+    facts.answered(ctx, 'max-age=5, public');
+    expect([...facts.ids(ctx)]).toEqual([p1]);
+    expect(facts.policy(ctx)).toEqual({ maxAge: 5, scope: 'PUBLIC' });
   });
 });
 
 describe('the policy the subgraph answers allow', () => {
   const policy = (...headers: (string | null)[]) => {
     const ctx = {};
-    for (const h of headers) recordSubgraphAnswer(ctx, h);
-    return subgraphPolicy(ctx);
+    const facts = subgraphFacts();
+    for (const h of headers) facts.answered(ctx, h);
+    return facts.policy(ctx);
   };
   it('is the smallest max-age, private if one answer is', () => {
     expect(policy('max-age=60, public', 'max-age=5, public')).toEqual({ maxAge: 5, scope: 'PUBLIC' });
@@ -82,8 +85,8 @@ async function request(
     for (const [k, v] of cached.http!.headers) rc.response.http.headers.set(k, v);
     rc.response.body = cached.body as never;
   } else {
-    for (const a of opts.answers) recordSubgraphAnswer(contextValue, a);
-    const policy = subgraphPolicy(contextValue);
+    for (const a of opts.answers) plugin.observer.answered(contextValue, a);
+    const policy = plugin.observer.policy(contextValue);
     if (policy) overallCachePolicy.replace(policy);
     rc.response.body.singleResult = { data: opts.data, ...(opts.errors ? { errors: opts.errors } : {}) };
   }

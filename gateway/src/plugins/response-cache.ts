@@ -39,39 +39,52 @@ interface Fetched {
   maxAge?: number;
   private: boolean;
 }
-const fetchedBy = new WeakMap<object, Fetched>();
-const fetched = (context: object) => fetchedBy.get(context) ?? fetchedBy.set(context, { ids: new Set(), private: false }).get(context)!;
 
-/**
- * Called by the subgraph data source for every fetch: an entity fetch names each entity it
- * extends (`representations: [{ __typename, id }]`), so a response is tagged with every product
- * whose stock or rating it shows even when the client did not select `id`.
- */
-export function recordSubgraphFetch(context: object | undefined, variables: Record<string, unknown> | undefined) {
-  const reps = variables?.representations;
-  if (!context || !Array.isArray(reps)) return;
-  const { ids } = fetched(context);
-  for (const r of reps) if (typeof (r as { id?: unknown })?.id === 'string') ids.add((r as { id: string }).id.toLowerCase());
+/** What the subgraph data sources tell the cache (datasource.ts `SubgraphObserver`). */
+export interface SubgraphFacts {
+  /**
+   * Every fetch: an entity fetch names each entity it extends (`representations: [{ __typename, id }]`),
+   * so a response is tagged with every product whose stock or rating it shows even when the
+   * client did not select `id`.
+   */
+  fetched(context: object | undefined, variables: Record<string, unknown> | undefined): void;
+  /**
+   * Every answer, with its `Cache-Control` header (what the subgraph's `@cacheControl` hints came
+   * to). The cache decides on these rather than on Apollo's overallCachePolicy, which other
+   * plugins may rewrite for the HTTP header.
+   */
+  answered(context: object | undefined, cacheControl: string | null | undefined): void;
+  /** The policy the subgraphs' answers allow, or null when one of them forbids caching. */
+  policy(context: object): { maxAge: number; scope: 'PUBLIC' | 'PRIVATE' } | null;
+  /** The entity ids the request's fetches named. */
+  ids(context: object): Iterable<string>;
 }
 
-/**
- * Called by the subgraph data source for every answer with its `Cache-Control` header (what the
- * subgraph's `@cacheControl` hints came to). The cache decides on these rather than on Apollo's
- * overallCachePolicy, which other plugins may rewrite for the HTTP header.
- */
-export function recordSubgraphAnswer(context: object | undefined, cacheControl: string | null | undefined) {
-  if (!context) return;
-  const f = fetched(context);
-  const maxAge = /(?:^|,)\s*max-age=(\d+)/.exec(cacheControl ?? '')?.[1];
-  f.maxAge = Math.min(f.maxAge ?? Infinity, maxAge === undefined || /no-store/.test(cacheControl ?? '') ? 0 : Number(maxAge));
-  if (/(?:^|,)\s*private/.test(cacheControl ?? '')) f.private = true;
-}
-
-/** The policy the subgraphs' answers allow, or null when one of them forbids caching. */
-export function subgraphPolicy(context: object): { maxAge: number; scope: 'PUBLIC' | 'PRIVATE' } | null {
-  const f = fetchedBy.get(context);
-  if (!f?.maxAge) return null;
-  return { maxAge: f.maxAge, scope: f.private ? 'PRIVATE' : 'PUBLIC' };
+/** Per-request facts, kept by request context (so they die with the request). */
+export function subgraphFacts(): SubgraphFacts {
+  const byContext = new WeakMap<object, Fetched>();
+  const of = (context: object) => byContext.get(context) ?? byContext.set(context, { ids: new Set(), private: false }).get(context)!;
+  return {
+    fetched(context, variables) {
+      const reps = variables?.representations;
+      if (!context || !Array.isArray(reps)) return;
+      const { ids } = of(context);
+      for (const r of reps) if (typeof (r as { id?: unknown })?.id === 'string') ids.add((r as { id: string }).id.toLowerCase());
+    },
+    answered(context, cacheControl) {
+      if (!context) return;
+      const f = of(context);
+      const maxAge = /(?:^|,)\s*max-age=(\d+)/.exec(cacheControl ?? '')?.[1];
+      f.maxAge = Math.min(f.maxAge ?? Infinity, maxAge === undefined || /no-store/.test(cacheControl ?? '') ? 0 : Number(maxAge));
+      if (/(?:^|,)\s*private/.test(cacheControl ?? '')) f.private = true;
+    },
+    policy(context) {
+      const f = byContext.get(context);
+      if (!f?.maxAge) return null;
+      return { maxAge: f.maxAge, scope: f.private ? 'PRIVATE' : 'PUBLIC' };
+    },
+    ids: (context) => byContext.get(context)?.ids ?? [],
+  };
 }
 
 const ID_KEY = /^(id|.*[a-z]Ids?)$/;
@@ -120,7 +133,10 @@ function stableJson(value: unknown): string {
  * this gateway naming one deletes them (see `invalidate`). A hit answers with `Age` and
  * `x-cache: HIT` before any subgraph is called.
  */
-export function responseCache(o: ResponseCacheOptions): ApolloServerPlugin<GatewayContext> & { invalidate: (ids: Iterable<string>, by: string) => Promise<number> } {
+export function responseCache(
+  o: ResponseCacheOptions,
+): ApolloServerPlugin<GatewayContext> & { invalidate: (ids: Iterable<string>, by: string) => Promise<number>; observer: SubgraphFacts } {
+  const facts = subgraphFacts();
   const invalidate = async (ids: Iterable<string>, by: string) => {
     const tags = [...new Set([...ids].map((id) => id.toLowerCase()))];
     if (!tags.length) return 0;
@@ -136,6 +152,7 @@ export function responseCache(o: ResponseCacheOptions): ApolloServerPlugin<Gatew
 
   return {
     invalidate,
+    observer: facts,
     async requestDidStart() {
       const startedAt = Date.now();
       let hit = false;
@@ -164,7 +181,7 @@ export function responseCache(o: ResponseCacheOptions): ApolloServerPlugin<Gatew
           if (hit || !op || rc.response.body.kind !== 'single') return;
           const { data, errors } = rc.response.body.singleResult;
           const ids = () => {
-            const found = idsIn(rc.request.variables, idsIn(data, new Set(fetchedBy.get(rc.contextValue)?.ids)));
+            const found = idsIn(rc.request.variables, idsIn(data, new Set(facts.ids(rc.contextValue))));
             return rc.document ? idsInArguments(rc.document, rc.request.variables, found) : found;
           };
           if (op === 'mutation') {
@@ -174,7 +191,7 @@ export function responseCache(o: ResponseCacheOptions): ApolloServerPlugin<Gatew
           }
           if (op !== 'query') return;
           rc.response.http.headers.set('x-cache', 'MISS');
-          const policy = subgraphPolicy(rc.contextValue);
+          const policy = facts.policy(rc.contextValue);
           const userId = rc.contextValue.viewer?.userId;
           if (errors || !data || !policy || (policy.scope === 'PRIVATE' && !userId)) return void results.inc({ result: 'uncacheable' });
           const tags = ids();

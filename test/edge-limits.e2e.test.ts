@@ -1,10 +1,11 @@
 import { getIntrospectionQuery } from 'graphql';
 import { describe, expect, inject, it } from 'vitest';
 import { contract, gql, type GraphQLResponse } from './support/client';
+import { metricsUrl } from '@cloudlab/kit/metrics-server';
 
 /** Requests the gateway has sent to subgraphs so far, over all subgraphs (its own /metrics). */
 async function subgraphRequests(): Promise<number> {
-  const text = await (await fetch(new URL('/metrics', inject('gatewayUrl')))).text();
+  const text = await (await fetch(metricsUrl(inject('gatewayUrl')))).text();
   return text
     .split('\n')
     .filter((line) => line.startsWith('cloudlab_gateway_subgraph_requests_total{'))
@@ -97,7 +98,7 @@ describe('operation limits at the edge', () => {
   });
 
   it('counts refusals by code at /metrics', async () => {
-    const text = await (await fetch(new URL('/metrics', inject('gatewayUrl')))).text();
+    const text = await (await fetch(metricsUrl(inject('gatewayUrl')))).text();
     expect(text).toMatch(/cloudlab_gateway_operations_rejected_total\{code="OPERATION_TOO_DEEP"\} [1-9]/);
   });
 });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { contract, gql, login } from './support/client';
 import { closeDbs, subgraphDb } from './support/db';
 import { post, startGatewayProcess, type GatewayProcess } from './support/gateway';
+import { metricsUrl } from '@cloudlab/kit/metrics-server';
 
 /**
  * The whole-response cache, on a gateway of this story's own (the shared one caches nothing, so
@@ -16,7 +17,7 @@ let own: { product_id: string; warehouse_id: string };
 
 /** Requests this gateway has sent to subgraphs so far (its own /metrics). */
 async function subgraphRequests(): Promise<number> {
-  const text = await (await fetch(new URL('/metrics', gateway.url))).text();
+  const text = await (await fetch(metricsUrl(gateway.url))).text();
   return text
     .split('\n')
     .filter((line) => line.startsWith('cloudlab_gateway_subgraph_requests_total{'))

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { env, jwtEnv, loadConfig } from '@cloudlab/kit';
+import { env, jwtEnv, loadConfig, metricsEnv } from '@cloudlab/kit';
 import type { CorsOrigins } from './cors';
 
 /** The gateway's settings: env first, then command-line flags (`--supergraph`, `--port`) win. */
@@ -10,6 +10,8 @@ export function gatewayConfig(argv: string[] = process.argv.slice(2), source = p
     {
       PORT: env.port(4000),
       HOST: z.string().default('0.0.0.0'),
+      // Prometheus /metrics on an internal port, never the public one: unset → PORT + 1000, `0` → off.
+      ...metricsEnv,
       NODE_ENV: env.nodeEnv(),
       LOG_LEVEL: env.logLevel(),
       SUPERGRAPH_PATH: z.string().default(path.join(__dirname, '..', '..', 'schema', 'supergraph.graphql')),
@@ -25,6 +27,8 @@ export function gatewayConfig(argv: string[] = process.argv.slice(2), source = p
       GATEWAY_WORKERS: env.int(1, 1),
       READINESS_TIMEOUT_MS: env.int(1000, 1),
       BODY_LIMIT_BYTES: env.int(1 << 20, 1024),
+      // Deeper JSON in a request body or GET parameter gets 400 BAD_REQUEST before anything walks it.
+      JSON_MAX_DEPTH: env.int(64, 2),
       // Subscriptions over graphql-ws (subscriptions/README.md).
       SUBSCRIPTIONS_MAX_PER_CONNECTION: env.int(100, 1),
       SUBSCRIPTIONS_MAX_PER_USER: env.int(500, 1),
@@ -32,11 +36,16 @@ export function gatewayConfig(argv: string[] = process.argv.slice(2), source = p
       SUBSCRIPTIONS_INIT_TIMEOUT_MS: env.int(3_000, 1),
       SUBSCRIPTIONS_MAX_QUEUE: env.int(1_000, 1),
       SUBSCRIPTIONS_DEDUPE: env.bool(true),
+      // graphql-ws connections per client IP: open at once, and opened per minute (subscriptions/README.md).
+      SUBSCRIPTIONS_MAX_CONNECTIONS_PER_IP: env.int(100, 1),
+      SUBSCRIPTIONS_CONNECTS_PER_IP_PER_MIN: env.int(120, 1),
       // Operation limits, checked before planning (plugins/operation-limits.ts).
       OPERATION_MAX_DEPTH: env.int(15, 1),
       OPERATION_MAX_ALIASES: env.int(30, 0),
       OPERATION_MAX_ROOT_FIELDS: env.int(20, 1),
       OPERATION_MAX_TOKENS: env.int(5000, 100),
+      // Parsed and validated documents (HTTP and graphql-ws share it), by their JSON size.
+      DOCUMENT_CACHE_MAX_BYTES: env.int(8 << 20, 0),
       OPERATION_MAX_COST: env.int(10_000, 1),
       OPERATION_COST_LIST_SIZE: env.int(10, 1),
       OPERATION_COST_MAX_LIST_SIZE: env.int(100, 1),

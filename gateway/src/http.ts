@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
-import { registry, type Logger } from '@cloudlab/kit';
+import { ErrorCode, type Logger } from '@cloudlab/kit';
 import type { GatewayContext } from './context';
+import { jsonTooDeep } from './json-depth';
 import type { Readiness } from './readiness';
 
 interface Deps {
@@ -9,6 +10,8 @@ interface Deps {
   context: (req: IncomingMessage) => Promise<GatewayContext>;
   readiness: () => Promise<Readiness>;
   bodyLimit: number;
+  /** Deeper JSON in the body or a GET parameter gets 400 BAD_REQUEST. */
+  jsonMaxDepth: number;
   /** A GraphQL request not answered by then gets 504 GATEWAY_TIMEOUT. */
   requestTimeoutMs?: number;
   /** Adds CORS headers; answers a preflight and returns true. */
@@ -16,7 +19,7 @@ interface Deps {
   log: Logger;
 }
 
-/** The gateway's HTTP surface: /graphql (GET and POST), /healthz, /readyz, /metrics. */
+/** The gateway's public HTTP surface: /graphql (GET and POST), /healthz, /readyz. /metrics is on an internal port. */
 export function httpHandler(deps: Deps) {
   return async (req: IncomingMessage, res: ServerResponse) => {
     try {
@@ -29,17 +32,14 @@ export function httpHandler(deps: Deps) {
           const readiness = await deps.readiness();
           return sendJson(res, readiness.status === 'ready' ? 200 : 503, readiness);
         }
-        case '/metrics':
-          res.writeHead(200, { 'content-type': registry.contentType });
-          return res.end(await registry.metrics());
         case '/graphql':
           return await graphql(req, res, url, deps);
         default:
-          return sendJson(res, 404, { errors: [{ message: 'Not found: GraphQL is at /graphql', extensions: { code: 'NOT_FOUND' } }] });
+          return sendJson(res, 404, { errors: [{ message: 'Not found: GraphQL is at /graphql', extensions: { code: ErrorCode.NOT_FOUND } }] });
       }
     } catch (err) {
       deps.log.error({ err }, 'request failed');
-      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } }] });
       else res.destroy();
     }
   };
@@ -50,20 +50,25 @@ async function graphql(req: IncomingMessage, res: ServerResponse, url: URL, deps
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
   }
+  const tooDeep = () => badRequest(res, 400, ErrorCode.BAD_REQUEST, `JSON nested deeper than ${deps.jsonMaxDepth} levels`);
   let body: unknown;
   if (req.method === 'POST') {
     const raw = await readBody(req, deps.bodyLimit);
-    if (raw === null) return badRequest(res, 413, 'PAYLOAD_TOO_LARGE', `Request body is larger than ${deps.bodyLimit} bytes`);
+    if (raw === null) return badRequest(res, 413, ErrorCode.PAYLOAD_TOO_LARGE, `Request body is larger than ${deps.bodyLimit} bytes`);
     const type = headers.get('content-type') ?? '';
     if (type.startsWith('application/json') || type.startsWith('application/graphql-response+json')) {
+      const text = raw.toString('utf8');
+      if (jsonTooDeep(text, deps.jsonMaxDepth)) return tooDeep();
       try {
-        body = raw.length ? JSON.parse(raw.toString('utf8')) : undefined;
+        body = raw.length ? JSON.parse(text) : undefined;
       } catch {
-        return badRequest(res, 400, 'BAD_REQUEST', 'Malformed JSON in request body');
+        return badRequest(res, 400, ErrorCode.BAD_REQUEST, 'Malformed JSON in request body');
       }
     } else {
       body = raw.toString('utf8');
     }
+  } else if (['variables', 'extensions'].some((name) => jsonTooDeep(url.searchParams.get(name) ?? '', deps.jsonMaxDepth))) {
+    return tooDeep();
   }
   const result = await withTimeout(
     deps.apollo.executeHTTPGraphQLRequest({
@@ -74,13 +79,30 @@ async function graphql(req: IncomingMessage, res: ServerResponse, url: URL, deps
   );
   if (result === TIMED_OUT) {
     deps.log.warn({ timeoutMs: deps.requestTimeoutMs }, 'request timed out');
-    return badRequest(res, 504, 'GATEWAY_TIMEOUT', `The request did not complete within ${deps.requestTimeoutMs} ms`);
+    return badRequest(res, 504, ErrorCode.GATEWAY_TIMEOUT, `The request did not complete within ${deps.requestTimeoutMs} ms`);
   }
   for (const [name, value] of result.headers) res.setHeader(name, value);
   res.statusCode = result.status ?? 200;
-  if (result.body.kind === 'complete') return res.end(result.body.string);
+  if (result.body.kind === 'complete') {
+    if (res.statusCode === 400 && requestErrorsOnly(result.headers.get('content-type'), result.body.string)) res.statusCode = 200;
+    return res.end(result.body.string);
+  }
   for await (const chunk of result.body.asyncIterator) res.write(chunk);
   res.end();
+}
+
+/** Errors GraphQL-over-HTTP answers with 200 to a legacy `application/json` client (400 with `application/graphql-response+json`). */
+const REQUEST_ERRORS = new Set<unknown>([ErrorCode.GRAPHQL_PARSE_FAILED, ErrorCode.GRAPHQL_VALIDATION_FAILED, ErrorCode.BAD_USER_INPUT]);
+
+/** Whether an application/json response carries only parse, validation or variable-coercion errors. */
+function requestErrorsOnly(contentType: string | undefined, body: string): boolean {
+  if (!contentType?.startsWith('application/json')) return false;
+  try {
+    const { errors } = JSON.parse(body) as { errors?: { extensions?: { code?: unknown } }[] };
+    return !!errors?.length && errors.every((e) => REQUEST_ERRORS.has(e.extensions?.code));
+  } catch {
+    return false;
+  }
 }
 
 const TIMED_OUT = Symbol('timed out');
@@ -114,7 +136,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
   });
 }
 
-function badRequest(res: ServerResponse, status: number, code: string, message: string) {
+function badRequest(res: ServerResponse, status: number, code: ErrorCode, message: string) {
   sendJson(res, status, { errors: [{ message, extensions: { code } }] });
 }
 

@@ -5,7 +5,7 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import type { DocumentNode } from 'graphql';
-import { createLogger, maskError } from '@cloudlab/kit';
+import { createLogger, defaultMetricsPort, maskError, serveMetrics } from '@cloudlab/kit';
 import type { GatewayConfig } from './config';
 import { contextFactory, type GatewayContext } from './context';
 import { SubgraphDataSource } from './datasource';
@@ -55,7 +55,7 @@ export async function startGateway(config: GatewayConfig): Promise<{ server: Ser
     buildService: ({ name, url }) => {
       const resolved = subgraphUrl(name, url);
       urls.set(name, resolved);
-      const source = new SubgraphDataSource(name, resolved, config.SUBGRAPH_TIMEOUT_MS, config.GATEWAY_EXECUTOR === 'lean', config.INTERNAL_SECRET);
+      const source = new SubgraphDataSource(name, resolved, config.SUBGRAPH_TIMEOUT_MS, config.GATEWAY_EXECUTOR === 'lean', config.INTERNAL_SECRET, cache?.observer);
       services.set(name, source);
       return source;
     },
@@ -147,6 +147,7 @@ export async function startGateway(config: GatewayConfig): Promise<{ server: Ser
         redis: redisConnection && (() => ({ status: redisConnection.status(), required: !config.RATE_LIMIT_FAIL_OPEN })),
       }),
       bodyLimit: config.BODY_LIMIT_BYTES,
+      jsonMaxDepth: config.JSON_MAX_DEPTH,
       requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
       cors: corsHandler(config.CORS_ORIGINS),
       log,
@@ -187,12 +188,14 @@ export async function startGateway(config: GatewayConfig): Promise<{ server: Ser
     log,
   });
   await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
-  log.info({ port: config.PORT, supergraph: config.SUPERGRAPH_PATH, subgraphs: Object.fromEntries(urls) }, 'gateway ready');
+  const metrics = await serveMetrics({ port: config.METRICS_PORT ?? defaultMetricsPort(config.PORT), host: config.METRICS_HOST });
+  log.info({ port: config.PORT, metrics: metrics.url, supergraph: config.SUPERGRAPH_PATH, subgraphs: Object.fromEntries(urls) }, 'gateway ready');
 
   return {
     server,
     stop: async () => {
       await live.close();
+      await metrics.close();
       await new Promise((resolve) => server.close(resolve));
       server.closeAllConnections();
       await apollo.stop();

@@ -52,10 +52,17 @@ export const env = {
     z.string().regex(/^[a-z][a-z0-9_]*$/, 'lower-case letters, digits and _ only').default('cloudlab_'),
 };
 
+/** Prometheus on its own port, not the public one (metrics-server.ts): unset → PORT + 1000, `0` → off. */
+export const metricsEnv = {
+  METRICS_PORT: z.preprocess((v) => (v === '' ? undefined : v), env.port(0).optional()),
+  METRICS_HOST: z.string().default('127.0.0.1'),
+};
+
 /** Variables every subgraph process reads. */
 export const subgraphEnv = {
   PORT: env.port(0),
   HOST: z.string().default('127.0.0.1'),
+  ...metricsEnv,
   NODE_ENV: env.nodeEnv(),
   LOG_LEVEL: env.logLevel(),
   DATABASE_URL: env.url(),

@@ -13,7 +13,7 @@ export * from './demo/plan';
 export { demoId } from './demo/random';
 export type { SubgraphContext } from './server/context';
 export { routeGraphqlUpgrades } from './server/ws-upgrade';
-export type { EntityRef, MercuriusResolvers, SubgraphDefinition } from './server/definition';
+export type { EntityRef, MercuriusResolvers, ResolverMap, SubgraphDefinition } from './server/definition';
 export { openDatabase, seedDatabase } from './server/database';
 export { runSubgraph } from './server/run';
 export { subgraphFiles } from './server/files';

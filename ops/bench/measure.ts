@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { gatewayAuthHeaders } from '@cloudlab/kit';
 import { ROOT } from '../stack';
 import type { LoadResult } from './load';
+import { metricsUrl } from '@cloudlab/kit/metrics-server';
 
 const run = promisify(execFile);
 
@@ -116,9 +117,9 @@ export function gatewayClient(url: string) {
   return { call, login };
 }
 
-/** The sum of a Prometheus metric's samples on a service's /metrics (only lines containing `labelFilter`). */
+/** The sum of a Prometheus metric's samples on a service's /metrics, on its internal metrics port (only lines containing `labelFilter`). */
 export async function metric(baseUrl: string, name: string, labelFilter = ''): Promise<number> {
-  const text = await (await fetch(new URL('/metrics', baseUrl))).text();
+  const text = await (await fetch(metricsUrl(baseUrl))).text();
   return text
     .split('\n')
     .filter((l) => (l.startsWith(`${name} `) || l.startsWith(`${name}{`)) && l.includes(labelFilter))

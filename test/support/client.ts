@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { inject } from 'vitest';
+import { metricsUrl } from '@cloudlab/kit/metrics-server';
 
 const OPERATIONS = path.join(__dirname, '..', '..', 'clients', 'operations');
 
@@ -37,9 +38,9 @@ export async function login(email: string, password = 'cloudlab-demo'): Promise<
   return token;
 }
 
-/** The value of a Prometheus counter at a service's /metrics (`name` may carry labels: `x{a="b"}`). */
+/** The value of a Prometheus counter at a service's /metrics, on its internal metrics port (`name` may carry labels: `x{a="b"}`). */
 export async function counter(baseUrl: string, name: string): Promise<number> {
-  const text = await (await fetch(new URL('/metrics', baseUrl))).text();
+  const text = await (await fetch(metricsUrl(baseUrl))).text();
   const line = text.split('\n').find((l) => l.startsWith(`${name} `));
   return line ? Number(line.split(' ')[1]) : 0;
 }

@@ -1,6 +1,7 @@
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { inject } from 'vitest';
+import { metricsUrl } from '@cloudlab/kit/metrics-server';
 
 export interface LiveMessage<T = any> {
   data?: T | null;
@@ -92,7 +93,7 @@ export function liveClient(opts: { url?: string; token?: string; params?: Record
 
 /** A gauge or counter at a service's /metrics, summed over every label set unless `labels` narrows it. */
 export async function metric(baseUrl: string, name: string, labels: Record<string, string> = {}): Promise<number> {
-  const text = await (await fetch(new URL('/metrics', baseUrl))).text();
+  const text = await (await fetch(metricsUrl(baseUrl))).text();
   let sum = 0;
   for (const line of text.split('\n')) {
     const m = /^([a-zA-Z_:][\w:]*)(\{[^}]*\})? (\S+)$/.exec(line);

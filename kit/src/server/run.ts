@@ -1,7 +1,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { loadConfigOrExit, subgraphEnv } from '../config';
 import { createLogger } from '../logger';
-import { registry } from '../metrics';
+import { defaultMetricsPort, serveMetrics } from '../metrics-server';
 import { seedSizes } from '../demo/plan';
 import { stopTelemetry } from '../telemetry';
 import { buildContext, callerIsGateway } from './context';
@@ -13,7 +13,8 @@ import { serveSubscriptions } from './subscriptions';
 
 /**
  * Starts one subgraph: config → database (create, migrate, seed when empty) → HTTP server with
- * /graphql, /healthz, /readyz and /metrics. Stops cleanly on SIGTERM/SIGINT.
+ * /graphql, /healthz and /readyz, and /metrics on a separate internal port (METRICS_PORT).
+ * Stops cleanly on SIGTERM/SIGINT.
  */
 export async function runSubgraph<L>(def: SubgraphDefinition<L>) {
   const log = createLogger(def.name);
@@ -61,10 +62,10 @@ export async function runSubgraph<L>(def: SubgraphDefinition<L>) {
       await db.query('SELECT 1');
       return { status: 'ready' };
     } catch (err) {
-      return reply.code(503).send({ status: 'unavailable', reason: (err as Error).message });
+      // The driver's message names hosts and ports: only in development.
+      return reply.code(503).send({ status: 'unavailable', reason: production ? 'database unreachable' : (err as Error).message });
     }
   });
-  app.get('/metrics', async (_req, reply) => reply.type(registry.contentType).send(await registry.metrics()));
   await def.routes?.(app, { db });
 
   if (def.subscriptions && def.engine !== 'apollo') throw new Error(`${def.name}: subscriptions are served for the apollo engine only`);
@@ -76,13 +77,15 @@ export async function runSubgraph<L>(def: SubgraphDefinition<L>) {
   } else await mountMercurius(app, def, context, production);
 
   const address = await app.listen({ port: config.PORT, host: config.HOST });
-  log.info({ address, engine: def.engine }, `${def.name} subgraph ready`);
+  const metrics = await serveMetrics({ port: config.METRICS_PORT ?? defaultMetricsPort(config.PORT), host: config.METRICS_HOST });
+  log.info({ address, metrics: metrics.url, engine: def.engine }, `${def.name} subgraph ready`);
 
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
     await app.close();
+    await metrics.close();
     await events.stop();
     await db.close();
     await stopTelemetry();

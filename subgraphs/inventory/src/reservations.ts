@@ -3,7 +3,7 @@ import { recordDomainEvent } from '@cloudlab/kit/events';
 
 const DOMAIN = 'inventory' as const;
 
-interface StockRow {
+export interface StockRow {
   product_id: string;
   warehouse_id: string;
   available: number;
@@ -11,6 +11,36 @@ interface StockRow {
 export interface OrderLine {
   productId: string;
   quantity: number;
+}
+export interface Allocation {
+  productId: string;
+  warehouseId: string;
+  quantity: number;
+}
+
+/**
+ * Which units of which warehouse each line takes (warehouses in the order given, first fit), or
+ * the products there is not enough of. Lines for the same product count together, and each
+ * (product, warehouse) appears once: it is one reservation row.
+ */
+export function allocate(rows: readonly StockRow[], lines: readonly OrderLine[]): { allocations: Allocation[]; short: string[] } {
+  const wanted = new Map<string, number>();
+  for (const l of lines) wanted.set(l.productId, (wanted.get(l.productId) ?? 0) + l.quantity);
+  const allocations: Allocation[] = [];
+  const short: string[] = [];
+  for (const [productId, quantity] of wanted) {
+    let needed = quantity;
+    for (const row of rows) {
+      if (row.product_id !== productId || needed === 0) continue;
+      const take = Math.min(needed, row.available);
+      if (take > 0) {
+        allocations.push({ productId, warehouseId: row.warehouse_id, quantity: take });
+        needed -= take;
+      }
+    }
+    if (needed > 0) short.push(productId);
+  }
+  return short.length ? { allocations: [], short } : { allocations, short };
 }
 
 /**
@@ -25,20 +55,7 @@ export async function reserve(q: Queryable, orderId: string, lines: OrderLine[])
      ORDER BY product_id, warehouse_id FOR UPDATE`,
     [ids],
   );
-  const allocations: { productId: string; warehouseId: string; quantity: number }[] = [];
-  const short: string[] = [];
-  for (const line of lines) {
-    let needed = line.quantity;
-    for (const row of rows.filter((r) => r.product_id === line.productId)) {
-      const take = Math.min(needed, row.available);
-      if (take > 0) {
-        allocations.push({ productId: line.productId, warehouseId: row.warehouse_id, quantity: take });
-        row.available -= take;
-        needed -= take;
-      }
-    }
-    if (needed > 0) short.push(line.productId);
-  }
+  const { allocations, short } = allocate(rows, lines);
   if (short.length) {
     const reason = `insufficient stock for product ${short.join(', ')}`;
     await recordDomainEvent(q, DOMAIN, { type: 'StockReservationFailed', aggregateId: orderId, data: { orderId, reason } });

@@ -1,8 +1,9 @@
 import type { SubgraphContext } from '@cloudlab/kit';
 import type { Loaders } from './loaders';
 import { subscriptionResolvers } from './live';
-import { restock } from './restock';
+import { restock, type RestockArgs } from './restock';
 import * as store from './store';
+import type { Resolvers } from './generated/resolvers';
 
 type Ctx = SubgraphContext<Loaders>;
 interface ProductRef {
@@ -22,7 +23,7 @@ export const resolvers = {
     warehouses: (_: unknown, __: unknown, ctx: Ctx) => store.allWarehouses(ctx.db),
   },
   Mutation: {
-    restock: (_: unknown, args: { productId: string; warehouseId: string; quantity: number }, ctx: Ctx) =>
+    restock: (_: unknown, args: RestockArgs, ctx: Ctx) =>
       ctx.db.tx((q) => restock(q, ctx.viewer, args)),
   },
   ...subscriptionResolvers,
@@ -33,4 +34,4 @@ export const resolvers = {
     stock: (p: ProductRef, _: unknown, ctx: Ctx) => totalsOf(p, ctx),
     inStock: async (p: ProductRef, _: unknown, ctx: Ctx) => (await totalsOf(p, ctx)).available > 0,
   },
-};
+} satisfies Resolvers;

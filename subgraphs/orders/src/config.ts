@@ -4,5 +4,9 @@ import { env, loadConfigOrExit } from '@cloudlab/kit';
 export const config = loadConfigOrExit({
   SAGA_STEP_TIMEOUT_MS: env.int(10_000, 100),
   ORDER_MAX_LINES: env.int(50, 1),
+  // Units of one product in an order (its lines for that product together).
   ORDER_MAX_QUANTITY: env.int(1000, 1),
+  // Units in an order, all products together.
+  ORDER_MAX_TOTAL_QUANTITY: env.int(5000, 1),
+  PAYMENT_TOKEN_MAX_LENGTH: env.int(200, 1),
 });

@@ -17,7 +17,7 @@ async function visibleOrder(ctx: Ctx, id: string): Promise<OrderRow | null> {
 
 const money = (amount: string, currency: string) => ({ amount, currency });
 
-export const resolvers: Resolvers = {
+export const resolvers = {
   Query: {
     order: (_: unknown, { id }: { id: string }, ctx: Ctx) => visibleOrder(ctx, id),
   },
@@ -31,7 +31,10 @@ export const resolvers: Resolvers = {
       const order = await visibleOrder(ctx, id);
       if (!order) throw appError(ErrorCode.NOT_FOUND, 'No such order');
       if (order.customer_id !== viewer.userId && viewer.role !== 'ADMIN') throw forbidden('Only the customer or an admin can cancel an order');
-      const after = await ctx.db.tx((q) => saga.cancel(q, order.id, 'cancelled by customer', ['PENDING', 'STOCK_RESERVED', 'CONFIRMED']));
+      // Any status but CANCELLED (nothing ships yet, so a confirmed order is still undone: refunded
+      // and restocked); cancelling a cancelled order answers it as it is.
+      const reason = order.customer_id === viewer.userId ? 'cancelled by customer' : 'cancelled by an admin';
+      const after = await ctx.db.tx((q) => saga.cancel(q, order.id, reason, ['PENDING', 'STOCK_RESERVED', 'CONFIRMED']));
       return after ?? order;
     },
   },
@@ -69,4 +72,4 @@ export const resolvers: Resolvers = {
       };
     },
   },
-};
+} satisfies Resolvers;

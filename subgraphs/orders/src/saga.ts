@@ -1,4 +1,4 @@
-import { badInput, type Queryable, type Viewer } from '@cloudlab/kit';
+import { appError, badInput, ErrorCode, type Queryable, type Viewer } from '@cloudlab/kit';
 import { recordDomainEvent } from '@cloudlab/kit/events';
 import { config } from './config';
 import * as store from './store';
@@ -25,10 +25,13 @@ interface PlaceOrderInput {
 export async function placeOrder(q: Queryable, viewer: Viewer, input: PlaceOrderInput): Promise<OrderRow> {
   const key = input.idempotencyKey.trim();
   if (!key || key.length > 200) throw badInput('idempotencyKey must be 1 to 200 characters', 'idempotencyKey');
-  const existing = await store.orderByIdempotencyKey(q, viewer.userId, key);
-  if (existing) return existing;
-
+  if (!input.paymentToken || input.paymentToken.length > config.PAYMENT_TOKEN_MAX_LENGTH) {
+    throw badInput(`paymentToken must be 1 to ${config.PAYMENT_TOKEN_MAX_LENGTH} characters`, 'paymentToken');
+  }
   const quantities = mergeLines(input.lines);
+  const existing = await store.orderByIdempotencyKey(q, viewer.userId, key);
+  if (existing) return replayed(q, existing, quantities, input.paymentToken);
+
   const prices = new Map((await store.pricesFor(q, [...quantities.keys()])).map((p) => [p.product_id, p]));
   const unknown = [...quantities.keys()].filter((id) => !prices.has(id));
   if (unknown.length) throw badInput(`Unknown product ${unknown.join(', ')}`, 'lines');
@@ -49,7 +52,7 @@ export async function placeOrder(q: Queryable, viewer: Viewer, input: PlaceOrder
     deadline: deadline(),
   });
   // A concurrent request with the same key won the insert: answer with its order.
-  if (!order) return (await store.orderByIdempotencyKey(q, viewer.userId, key))!;
+  if (!order) return replayed(q, (await store.orderByIdempotencyKey(q, viewer.userId, key))!, quantities, input.paymentToken);
   await store.insertLines(q, order.id, lines);
   await store.appendEvent(q, order.id, { type: 'OrderPlaced' });
   await recordDomainEvent(q, DOMAIN, {
@@ -66,40 +69,82 @@ export async function placeOrder(q: Queryable, viewer: Viewer, input: PlaceOrder
   return order;
 }
 
-function mergeLines(lines: PlaceOrderInput['lines']): Map<string, number> {
+/** The order a key already made, if this request asks for the same thing; else CONFLICT. */
+async function replayed(q: Queryable, order: OrderRow, quantities: Map<string, number>, paymentToken: string): Promise<OrderRow> {
+  const lines = await store.linesByOrders(q, [order.id]);
+  if (!samePayload({ paymentToken: order.payment_token, lines }, { paymentToken, quantities })) {
+    throw appError(ErrorCode.CONFLICT, 'This idempotency key was used for a different order');
+  }
+  return order;
+}
+
+/** Whether a retried placeOrder asks for what the key's first order holds (products, quantities, payment token). */
+export function samePayload(
+  first: { paymentToken: string; lines: readonly { product_id: string; quantity: number }[] },
+  retry: { paymentToken: string; quantities: ReadonlyMap<string, number> },
+): boolean {
+  if (first.paymentToken !== retry.paymentToken || first.lines.length !== retry.quantities.size) return false;
+  return first.lines.every((l) => retry.quantities.get(l.product_id) === l.quantity);
+}
+
+/**
+ * The order's quantity per product (lines for the same product count together), checked against
+ * the limits: at most ORDER_MAX_LINES lines, ORDER_MAX_QUANTITY units of one product and
+ * ORDER_MAX_TOTAL_QUANTITY units in all.
+ */
+export function mergeLines(lines: PlaceOrderInput['lines'], limits: Pick<typeof config, 'ORDER_MAX_LINES' | 'ORDER_MAX_QUANTITY' | 'ORDER_MAX_TOTAL_QUANTITY'> = config): Map<string, number> {
   if (lines.length === 0) throw badInput('An order needs at least one line', 'lines');
-  if (lines.length > config.ORDER_MAX_LINES) throw badInput(`An order has at most ${config.ORDER_MAX_LINES} lines`, 'lines');
+  if (lines.length > limits.ORDER_MAX_LINES) throw badInput(`An order has at most ${limits.ORDER_MAX_LINES} lines`, 'lines');
   const merged = new Map<string, number>();
+  let total = 0;
   for (const { productId, quantity } of lines) {
-    if (!Number.isInteger(quantity) || quantity < 1 || quantity > config.ORDER_MAX_QUANTITY) {
-      throw badInput(`quantity must be between 1 and ${config.ORDER_MAX_QUANTITY}`, 'quantity');
+    if (!Number.isInteger(quantity) || quantity < 1 || quantity > limits.ORDER_MAX_QUANTITY) {
+      throw badInput(`quantity must be between 1 and ${limits.ORDER_MAX_QUANTITY}`, 'quantity');
     }
     const id = productId.toLowerCase();
-    merged.set(id, (merged.get(id) ?? 0) + quantity);
+    const sum = (merged.get(id) ?? 0) + quantity;
+    if (sum > limits.ORDER_MAX_QUANTITY) throw badInput(`An order holds at most ${limits.ORDER_MAX_QUANTITY} units of one product`, 'quantity');
+    total += quantity;
+    if (total > limits.ORDER_MAX_TOTAL_QUANTITY) throw badInput(`An order holds at most ${limits.ORDER_MAX_TOTAL_QUANTITY} units in all`, 'quantity');
+    merged.set(id, sum);
   }
   return merged;
 }
 
 const cents = (amount: string) => Math.round(Number(amount) * 100);
 
+/**
+ * What a successful step means for an order in `status`: go on to payment, confirm, void a
+ * late authorization of an order already given up, or nothing (a redelivered or stale event).
+ */
+export function afterStep(status: OrderStatus, event: 'StockReserved' | 'PaymentAuthorized'): 'REQUEST_PAYMENT' | 'CONFIRM' | 'VOID_AGAIN' | 'IGNORE' {
+  if (event === 'StockReserved') return status === 'PENDING' ? 'REQUEST_PAYMENT' : 'IGNORE';
+  if (status === 'STOCK_RESERVED') return 'CONFIRM';
+  return status === 'CANCELLED' ? 'VOID_AGAIN' : 'IGNORE';
+}
+
 /** Moves an order on when a step succeeded; ignores events that arrive for a step already past. */
 export async function advance(q: Queryable, orderId: string, event: 'StockReserved' | 'PaymentAuthorized'): Promise<void> {
   const order = await store.lockOrder(q, orderId);
   if (!order) return;
-  if (event === 'StockReserved' && order.status === 'PENDING') {
-    await store.appendEvent(q, orderId, { type: 'StockReserved', status: 'STOCK_RESERVED', deadline: deadline() });
-    await recordDomainEvent(q, DOMAIN, {
-      type: 'PaymentRequested',
-      aggregateId: orderId,
-      data: { orderId, customerId: order.customer_id, amount: order.total, currency: order.currency, paymentToken: order.payment_token },
-    });
-  } else if (event === 'PaymentAuthorized' && order.status === 'STOCK_RESERVED') {
-    await store.appendEvent(q, orderId, { type: 'PaymentAuthorized' });
-    await store.appendEvent(q, orderId, { type: 'OrderConfirmed', status: 'CONFIRMED', deadline: null });
-    await recordDomainEvent(q, DOMAIN, { type: 'OrderConfirmed', aggregateId: orderId, data: { orderId } });
-  } else if (event === 'PaymentAuthorized' && order.status === 'CANCELLED') {
-    // The authorization came after the order was given up (e.g. timed out): void it again.
-    await recordDomainEvent(q, DOMAIN, { type: 'OrderCancelled', aggregateId: orderId, data: { orderId, reason: order.cancellation_reason } });
+  switch (afterStep(order.status, event)) {
+    case 'REQUEST_PAYMENT':
+      await store.appendEvent(q, orderId, { type: 'StockReserved', status: 'STOCK_RESERVED', deadline: deadline() });
+      await recordDomainEvent(q, DOMAIN, {
+        type: 'PaymentRequested',
+        aggregateId: orderId,
+        data: { orderId, customerId: order.customer_id, amount: order.total, currency: order.currency, paymentToken: order.payment_token },
+      });
+      return;
+    case 'CONFIRM':
+      await store.appendEvent(q, orderId, { type: 'PaymentAuthorized' });
+      await store.appendEvent(q, orderId, { type: 'OrderConfirmed', status: 'CONFIRMED', deadline: null });
+      await recordDomainEvent(q, DOMAIN, { type: 'OrderConfirmed', aggregateId: orderId, data: { orderId } });
+      return;
+    case 'VOID_AGAIN':
+      // The authorization came after the order was given up (e.g. timed out): void it again.
+      await recordDomainEvent(q, DOMAIN, { type: 'OrderCancelled', aggregateId: orderId, data: { orderId, reason: order.cancellation_reason } });
+      return;
   }
 }
 

@@ -7,6 +7,9 @@ export interface Connection<T> {
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
 }
 
+/** A connection whose totalCount is counted only when a client selects it (the default resolver calls it). */
+export type LazyConnection<T> = Omit<Connection<T>, 'totalCount'> & { totalCount: () => Promise<number> };
+
 export const MAX_PAGE_SIZE = 100;
 
 export function pageSize(first: number | null | undefined, fallback = 20): number {

@@ -4,17 +4,42 @@ import type { DemoPlan } from '../demo/plan';
 import type { EventEnvelope } from '../events/envelope';
 import type { Logger } from '../logger';
 
+/** Another subgraph's entity, as a resolver returns it for the router to resolve: `{ __typename, id }`. */
+export interface EntityRef {
+  __typename?: string;
+  id: string;
+}
+
+/** mercurius calls `__resolveReference(ref, args, context, info)`, Apollo `(ref, context, info)`. */
+type MercuriusReference<F> = F extends (ref: infer R, context: infer C, info: infer I) => infer Out
+  ? (ref: R, args: unknown, context: C, info: I) => Out
+  : F;
+
+/** A subgraph's generated (Apollo-shaped) `Resolvers` type, with mercurius' reference resolvers. */
+export type MercuriusResolvers<R> = {
+  [T in keyof R]: {
+    [F in keyof NonNullable<R[T]>]: F extends '__resolveReference' ? MercuriusReference<NonNullable<R[T]>[F]> : NonNullable<R[T]>[F];
+  };
+};
+
+/**
+ * Resolvers by type name. Each subgraph's generated `Resolvers` (`src/generated/resolvers.ts`,
+ * `pnpm codegen`) says exactly what they take and return; its resolvers.ts `satisfies` it and its
+ * server.ts passes it as `R`, so a field that returns the wrong row type does not compile.
+ */
+export type ResolverMap = { [typeName: string]: object | undefined };
+
 /**
  * Everything a subgraph is: the kit turns this into a running server (runSubgraph) or a seeded
  * database (seedDatabase). Each subgraph's `src/server.ts` exports one.
  */
-export interface SubgraphDefinition<L = unknown> {
+export interface SubgraphDefinition<L = unknown, R extends ResolverMap = ResolverMap> {
   /** Short domain name: `catalog`; its database is `<DB_PREFIX>catalog`. */
   name: string;
   /** `apollo` = @apollo/server + @apollo/subgraph (Federation 2); `mercurius` = mercurius + @mercuriusjs/federation (Federation 1). */
   engine: 'apollo' | 'mercurius';
   typeDefs: string;
-  resolvers: Record<string, any>;
+  resolvers: R;
   /** Folder of versioned `NNN_name.sql` files. */
   migrations: string;
   /** Per-request DataLoaders. */

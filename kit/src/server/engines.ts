@@ -1,6 +1,7 @@
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { enforceAuthDirective } from '../auth-directive';
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
 import { mercuriusFederationPlugin } from '@mercuriusjs/federation';
@@ -15,7 +16,7 @@ type ContextFn = (req: FastifyRequest) => Promise<SubgraphContext<any>>;
 
 /** Mounts the subgraph on /graphql; returns its executable schema (graphql-ws serves it too). */
 export async function mountApollo(app: FastifyInstance, def: SubgraphDefinition<any>, context: ContextFn, production: boolean): Promise<GraphQLSchema> {
-  const schema = enforceAuthDirective(buildSubgraphSchema({ typeDefs: parse(def.typeDefs), resolvers: def.resolvers }));
+  const schema = enforceAuthDirective(buildSubgraphSchema({ typeDefs: parse(def.typeDefs), resolvers: def.resolvers as GraphQLResolverMap<any> }));
   const apollo = new ApolloServer<SubgraphContext<any>>({
     schema,
     // Inline (ftv1) traces are for Apollo Studio, which we do not use; they cost CPU per field.

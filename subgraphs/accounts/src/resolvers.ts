@@ -5,6 +5,7 @@ import { verifyPassword } from './passwords';
 import * as store from './store';
 import type { UserRow } from './store';
 import { signAccessToken } from './tokens';
+import type { Resolvers } from './generated/resolvers';
 
 type Ctx = SubgraphContext<Loaders>;
 
@@ -40,4 +41,4 @@ export const resolvers = {
   Vendor: {
     __resolveReference: (ref: { id: string }, ctx: Ctx) => ctx.loaders.vendor.load(ref.id),
   },
-};
+} satisfies Resolvers;

@@ -1,12 +1,13 @@
 import '@cloudlab/kit/telemetry/register';
 import { runSubgraph, subgraphFiles, type SubgraphDefinition } from '@cloudlab/kit';
 import { createLoaders, type Loaders } from './loaders';
+import type { Resolvers } from './generated/resolvers';
 import { resolvers } from './resolvers';
 import { seed } from './seed';
 import { signingKeys } from './store';
 
 /** Accounts: users, vendors (tenants), roles, credentials, token signing. Apollo Server + @apollo/subgraph. */
-export const definition: SubgraphDefinition<Loaders> = {
+export const definition: SubgraphDefinition<Loaders, Resolvers> = {
   name: 'accounts',
   engine: 'apollo',
   ...subgraphFiles(__dirname),

@@ -1,4 +1,4 @@
-import { oneByKey, isUuid, type Db } from '@cloudlab/kit';
+import { oneByKey, isUuid, type Db, type SubgraphContext } from '@cloudlab/kit';
 import * as store from './store';
 
 export function createLoaders(db: Db) {
@@ -8,3 +8,5 @@ export function createLoaders(db: Db) {
   };
 }
 export type Loaders = ReturnType<typeof createLoaders>;
+/** What this subgraph's resolvers get (the generated resolver types' context). */
+export type Context = SubgraphContext<Loaders>;

@@ -2,6 +2,7 @@ import { decodeKeysetCursor, pageSize, toConnection, type SubgraphContext } from
 import type { Loaders } from './loaders';
 import * as store from './store';
 import type { CategoryRow, ProductRow } from './store';
+import type { Resolvers } from './generated/resolvers';
 
 type Ctx = SubgraphContext<Loaders>;
 interface PageArgs {
@@ -31,7 +32,8 @@ export const resolvers = {
   Product: {
     __resolveReference: (ref: { id: string }, ctx: Ctx) => ctx.loaders.product.load(ref.id),
     price: (p: ProductRow) => ({ amount: p.price, currency: p.currency }),
-    category: (p: ProductRow, _: unknown, ctx: Ctx) => ctx.loaders.category.load(p.category_id),
+    // category_id is a foreign key: the category exists.
+    category: async (p: ProductRow, _: unknown, ctx: Ctx) => (await ctx.loaders.category.load(p.category_id))!,
     vendor: (p: ProductRow) => ({ __typename: 'Vendor', id: p.vendor_id }),
     createdAt: (p: ProductRow) => p.created_at.toISOString(),
   },
@@ -39,4 +41,4 @@ export const resolvers = {
     __resolveReference: (ref: { id: string }, ctx: Ctx) => ctx.loaders.category.load(ref.id),
     products: (c: CategoryRow, args: PageArgs, ctx: Ctx) => productPage(ctx, args, c.id),
   },
-};
+} satisfies Resolvers;

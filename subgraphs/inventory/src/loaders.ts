@@ -1,4 +1,4 @@
-import { oneByKey, isUuid, type Queryable } from '@cloudlab/kit';
+import { oneByKey, isUuid, type Queryable, type SubgraphContext } from '@cloudlab/kit';
 import * as store from './store';
 
 // Takes any Queryable (not only the pool) so tests can count statements with a fake.
@@ -11,3 +11,5 @@ export function createLoaders(db: Queryable) {
   };
 }
 export type Loaders = ReturnType<typeof createLoaders>;
+/** What this subgraph's resolvers get (the generated resolver types' context). */
+export type Context = SubgraphContext<Loaders>;

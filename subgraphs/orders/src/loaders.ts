@@ -1,4 +1,4 @@
-import { isUuid, manyByKey, oneByKey, groupedByArgs, type Queryable } from '@cloudlab/kit';
+import { isUuid, manyByKey, oneByKey, groupedByArgs, type Queryable, type SubgraphContext } from '@cloudlab/kit';
 import * as store from './store';
 
 export interface PageKey {
@@ -21,3 +21,5 @@ export function createLoaders(db: Queryable) {
   };
 }
 export type Loaders = ReturnType<typeof createLoaders>;
+/** What this subgraph's resolvers get (the generated resolver types' context). */
+export type Context = SubgraphContext<Loaders>;

@@ -3,12 +3,13 @@ import { runSubgraph, subgraphFiles, type SubgraphDefinition } from '@cloudlab/k
 import { consumes } from './events';
 import { LIVE_TOPICS } from './live';
 import { createLoaders, type Loaders } from './loaders';
+import type { Resolvers } from './generated/resolvers';
 import { resolvers } from './resolvers';
 import { expireOverdue } from './saga';
 import { seed } from './seed';
 
 /** Orders: orders, their history (as events) and the order saga. Apollo Server + @apollo/subgraph. */
-export const definition: SubgraphDefinition<Loaders> = {
+export const definition: SubgraphDefinition<Loaders, Resolvers> = {
   name: 'orders',
   engine: 'apollo',
   ...subgraphFiles(__dirname),

@@ -1,6 +1,7 @@
 import type { SubgraphContext, Viewer } from '@cloudlab/kit';
 import type { Loaders } from './loaders';
 import type { PaymentRow } from './store';
+import type { Resolvers } from './generated/resolvers';
 
 type Ctx = SubgraphContext<Loaders>;
 
@@ -21,4 +22,4 @@ export const resolvers = {
   Order: {
     payment: async (order: { id: string }, _: unknown, ctx: Ctx) => visible(ctx.viewer, await ctx.loaders.paymentOfOrder.load(order.id)),
   },
-};
+} satisfies Resolvers;

@@ -1,4 +1,4 @@
-import { groupedByArgs, oneByKey, isUuid, type Queryable } from '@cloudlab/kit';
+import { groupedByArgs, oneByKey, isUuid, type Queryable, type SubgraphContext } from '@cloudlab/kit';
 import * as store from './store';
 import type { ReviewOwner, ReviewRow } from './store';
 
@@ -40,3 +40,5 @@ export function createLoaders(db: Queryable) {
   };
 }
 export type Loaders = ReturnType<typeof createLoaders>;
+/** What this subgraph's resolvers get (the generated resolver types' context). */
+export type Context = SubgraphContext<Loaders>;

@@ -1,6 +1,7 @@
-import { decodeKeysetCursor, pageSize, toConnection, type SubgraphContext } from '@cloudlab/kit';
+import { decodeKeysetCursor, pageSize, toConnection, type MercuriusResolvers, type SubgraphContext } from '@cloudlab/kit';
 import type { Loaders, PageKey } from './loaders';
 import type { ReviewRow } from './store';
+import type { Resolvers } from './generated/resolvers';
 
 type Ctx = SubgraphContext<Loaders>;
 interface PageArgs {
@@ -67,4 +68,4 @@ export const resolvers = {
     // option) reads the property as it is.
     totalCount: (c: { totalCount: () => Promise<number> }) => c.totalCount(),
   },
-};
+} satisfies MercuriusResolvers<Resolvers>;

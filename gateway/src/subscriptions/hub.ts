@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ServiceMap } from '@apollo/gateway';
 import { GraphQLError, type ExecutionArgs, type ExecutionResult } from 'graphql';
-import { pushIterator, type Logger, type PushIterator } from '@cloudlab/kit';
+import { ErrorCode, pushIterator, type Logger, type PushIterator } from '@cloudlab/kit';
 import type { GatewayContext } from '../context';
 import { executeEvent, viewerKey, type EventPayload } from './execute-event';
 import { subscriptionMetrics } from './metrics';
@@ -73,7 +73,7 @@ class Group {
       return await executeEvent(this.plan, payload, { ...this.request, log: this.hub.opts.log }, this.hub.opts.services());
     } catch (err) {
       this.hub.opts.log.error({ err }, 'resolving a subscription event failed');
-      return { data: null, errors: [new GraphQLError('Internal server error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } })] };
+      return { data: null, errors: [new GraphQLError('Internal server error', { extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } })] };
     }
   }
 
@@ -124,13 +124,13 @@ export class SubscriptionHub {
       plan = this.opts.planner.plan(args.document, args.operationName ?? undefined);
     } catch (err) {
       onEnd();
-      return { errors: [err instanceof GraphQLError ? err : new GraphQLError((err as Error).message, { extensions: { code: 'BAD_USER_INPUT' } })] };
+      return { errors: [err instanceof GraphQLError ? err : new GraphQLError((err as Error).message, { extensions: { code: ErrorCode.BAD_USER_INPUT } })] };
     }
     const subgraph = plan.primary.serviceName;
     const url = this.opts.urls().get(subgraph);
     if (!url) {
       onEnd();
-      return { errors: [new GraphQLError(`Subgraph "${subgraph}" has no URL`, { extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: subgraph } })] };
+      return { errors: [new GraphQLError(`Subgraph "${subgraph}" has no URL`, { extensions: { code: ErrorCode.SUBGRAPH_UNAVAILABLE, serviceName: subgraph } })] };
     }
     const variables = (args.variableValues ?? {}) as Record<string, unknown>;
     const key = this.opts.dedupe
@@ -172,11 +172,11 @@ export class SubscriptionHub {
 function upstreamError(err: unknown, serviceName: string): GraphQLError {
   if (Array.isArray(err) && err.length) {
     const first = err[0] as { message?: string; extensions?: Record<string, unknown> };
-    return new GraphQLError(first.message ?? 'Subscription failed', { extensions: { code: 'INTERNAL_SERVER_ERROR', ...first.extensions, serviceName } });
+    return new GraphQLError(first.message ?? 'Subscription failed', { extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, ...first.extensions, serviceName } });
   }
   const close = err as { code?: number; reason?: string; message?: string };
   const reason = close.reason || close.message || (close.code ? `connection closed (${close.code})` : 'connection failed');
-  return new GraphQLError(`Subgraph "${serviceName}" is unavailable: ${reason}`, { extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName } });
+  return new GraphQLError(`Subgraph "${serviceName}" is unavailable: ${reason}`, { extensions: { code: ErrorCode.SUBGRAPH_UNAVAILABLE, serviceName } });
 }
 
 /** JSON with object keys sorted, so `{a, b}` and `{b, a}` make the same group key. */

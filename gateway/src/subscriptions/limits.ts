@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import { ErrorCode } from '@cloudlab/kit';
 import { subscriptionMetrics } from './metrics';
 
 export interface SubscriptionLimitOptions {
@@ -44,4 +45,4 @@ export class SubscriptionLimits {
   }
 }
 
-const limitError = (message: string) => new GraphQLError(message, { extensions: { code: 'RATE_LIMITED' } });
+const limitError = (message: string) => new GraphQLError(message, { extensions: { code: ErrorCode.RATE_LIMITED } });

@@ -1,6 +1,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { loadConfigOrExit, subgraphEnv } from '../config';
 import { createLogger } from '../logger';
+import { ErrorCode } from '../errors';
 import { defaultMetricsPort, serveMetrics } from '../metrics-server';
 import { seedSizes } from '../demo/plan';
 import { stopTelemetry } from '../telemetry';
@@ -54,7 +55,7 @@ export async function runSubgraph<L>(def: SubgraphDefinition<L>) {
   // health probes, /metrics and the subgraph's own routes (accounts' JWKS) stay open.
   app.addHook('onRequest', async (req, reply) => {
     if (req.url.split('?', 1)[0] !== '/graphql' || (await callerIsGateway(req.headers, config.INTERNAL_SECRET))) return;
-    return reply.code(401).send({ errors: [{ message: 'Subgraphs answer the gateway only', extensions: { code: 'UNAUTHENTICATED' } }] });
+    return reply.code(401).send({ errors: [{ message: 'Subgraphs answer the gateway only', extensions: { code: ErrorCode.UNAUTHENTICATED } }] });
   });
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_req, reply) => {

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { generate, type CodegenConfig } from '@graphql-codegen/cli';
+import { PUBLIC_SCHEMA_FILE, buildManifest } from '../clients/persisted';
 
 /**
  * GraphQL Code Generator: resolver types for every subgraph (parents mapped to the store's row
@@ -66,6 +67,20 @@ const config: CodegenConfig = {
         },
       ]),
     ),
+    // Only what the public schema serves today (the persisted-query manifest); pending operations
+    // get their types when they leave clients/pending-operations.json.
+    [path.join(ROOT, 'clients', 'generated', 'operations.ts')]: {
+      schema: PUBLIC_SCHEMA_FILE,
+      documents: buildManifest().manifest.operations.map((o) => o.body),
+      // typescript-operations 6 writes the enums and inputs the operations use by itself.
+      plugins: ['typescript-operations'],
+      config: {
+        useTypeImports: true,
+        enumsAsTypes: true,
+        scalars: { ID: 'string' },
+        avoidOptionals: { field: true, inputValue: false, object: true },
+      },
+    },
   },
 };
 

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { contract, gql } from './support/client';
+import { contract, gql, send } from './support/client';
 
 const storefront = contract('storefront');
 
 describe('storefront through the gateway', () => {
   it('shows the first page of products with data joined from all four subgraphs', async () => {
-    const res = await gql(storefront, { operationName: 'StorefrontHome' });
+    const res = await send('StorefrontHome');
     expect(res.status).toBe(200);
     expect(res.body.errors).toBeUndefined();
-    const page = res.body.data.products;
+    const page = res.body.data!.products;
     expect(page.totalCount).toBe(10_000);
     expect(page.edges).toHaveLength(12); // the operation's default page size
     expect(page.pageInfo.hasNextPage).toBe(true);
@@ -17,25 +17,23 @@ describe('storefront through the gateway', () => {
       expect(node.price.amount).toMatch(/^\d+\.\d{2}$/); // decimal string, never a float
       expect(node.price.currency).toBe('EUR');
       expect(node.category.name).toBeTruthy();
-      expect(node.vendor.name).toBeTruthy(); // accounts
-      expect(typeof node.stock.available).toBe('number'); // inventory
-      expect(node.inStock).toBe(node.stock.available > 0);
+      expect(node.vendor?.name).toBeTruthy(); // accounts
+      expect(typeof node.stock?.available).toBe('number'); // inventory
+      expect(node.inStock).toBe(node.stock!.available > 0);
       expect(node.reviewCount).toBeGreaterThanOrEqual(0); // reviews
-      if (node.reviewCount > 0) expect(node.averageRating).toBeGreaterThanOrEqual(1);
+      if (node.reviewCount! > 0) expect(node.averageRating).toBeGreaterThanOrEqual(1);
       else expect(node.averageRating).toBeNull();
     }
   });
 
   it('pages on with the end cursor: no product twice, newest first', async () => {
-    const first = (await gql(storefront, { operationName: 'StorefrontHome', variables: { first: 5 } })).body.data.products;
-    const second = (
-      await gql(storefront, { operationName: 'StorefrontHome', variables: { first: 5, after: first.pageInfo.endCursor } })
-    ).body.data.products;
-    const ids = [...first.edges, ...second.edges].map((e: any) => e.node.id);
+    const first = (await send('StorefrontHome', { variables: { first: 5 } })).body.data!.products;
+    const second = (await send('StorefrontHome', { variables: { first: 5, after: first.pageInfo.endCursor } })).body.data!.products;
+    const ids = [...first.edges, ...second.edges].map((e) => e.node.id);
     expect(new Set(ids).size).toBe(10);
-    const both = (await gql(storefront, { operationName: 'StorefrontHome', variables: { first: 10 } })).body.data.products;
-    expect(both.edges.map((e: any) => e.node.id)).toEqual(ids);
-    expect(second.edges[0].cursor).not.toBe(first.pageInfo.endCursor);
+    const both = (await send('StorefrontHome', { variables: { first: 10 } })).body.data!.products;
+    expect(both.edges.map((e) => e.node.id)).toEqual(ids);
+    expect(second.edges[0]?.cursor).not.toBe(first.pageInfo.endCursor);
   });
 
   it('refuses a cursor it did not issue and a page larger than 100 with BAD_USER_INPUT', async () => {

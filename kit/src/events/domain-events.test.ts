@@ -4,9 +4,9 @@ import { describe, expect, it, vi } from 'vitest';
 import type { Db, Queryable } from '../db/pool';
 import type { DeliveredMessage, EventBus, MessageHandler } from './bus';
 import { MalformedEventError, handleEvents, readEvent, recordDomainEvent } from './domain-events';
-import { createEnvelope, envelopeToMessage, messageToEnvelope, type EventEnvelope } from './envelope';
+import { createEnvelope, envelopeToMessage, messageToEnvelope, topicFor, type EventEnvelope } from './envelope';
 import { consumeEvents } from './inbox';
-import { Topics } from './payloads';
+import { EventPayloads, Topics, type Domain } from './payloads';
 
 /** A transaction that keeps what recordEvent writes to the outbox. */
 function outbox() {
@@ -66,6 +66,11 @@ describe('typed domain events', () => {
     // Only the catalog's producer is trusted for a type, whatever topic it came on.
     await consumer.handle(createEnvelope('payments', { type: 'PaymentRequested', aggregateId: orderId, data: {} }), outbox().q);
     expect(handler).not.toHaveBeenCalled();
+  });
+
+  it("names each domain's topic as the outbox relay publishes it, and every producing domain has one", () => {
+    for (const [domain, topic] of Object.entries(Topics)) expect(topic).toBe(topicFor(domain));
+    for (const domain of Object.keys(EventPayloads)) expect(Topics[domain as Domain]).toBeDefined();
   });
 
   it('gives live readers numbers for stock totals the database summed as strings', () => {

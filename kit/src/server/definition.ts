@@ -49,8 +49,9 @@ export interface SubgraphDefinition<L = unknown, R extends ResolverMap = Resolve
   /** Tables `pnpm seed` empties before loading again. */
   seedTables: string[];
   /**
-   * Events this subgraph reacts to. Each is applied in one transaction with its inbox record, so
-   * a redelivered event has no second effect. (Events it *produces* go through `recordEvent`.)
+   * Events this subgraph reacts to, declared with `handleEvents({ OrderPlaced: … })` (typed,
+   * parsed payloads). Each is applied in one transaction with its inbox record, so a redelivered
+   * event has no second effect. (Events it *produces* go through `recordDomainEvent`.)
    */
   consumes?: { topics: string[]; handle: (event: EventEnvelope, q: Queryable) => Promise<void> };
   /** Periodic work (saga timeouts, slow provider answers): called every `everyMs` while running. */

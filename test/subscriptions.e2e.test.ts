@@ -1,10 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { contract, gql, login } from './support/client';
 import { closeDbs, subgraphDb } from './support/db';
-import { liveClient, metric } from './support/live';
+import WebSocket from 'ws';
+import { liveClient, metric, wsUrl } from './support/live';
 import { freePort } from './support/ports';
 
 const ROOT = path.join(__dirname, '..');
@@ -260,5 +262,129 @@ describe('two gateways in front of two inventory instances', () => {
     expect((refused.ended?.error as any[])[0].extensions.code).toBe('RATE_LIMITED');
     await new Promise((r) => setTimeout(r, 200));
     expect(streams.filter((s) => s.ended)).toHaveLength(1);
+  });
+});
+
+describe('the HTTP edge over graphql-ws (a gateway with strict limits)', () => {
+  // The demo keys of gateway/api-keys.json (documented in the README; demo only).
+  const PARTNER_KEY = 'clk_demo_partner_000000000000000'; // manifest-only
+  const manifest: { operations: { id: string; name: string }[] } = JSON.parse(
+    readFileSync(path.join(ROOT, 'clients', 'persisted-query-manifest.json'), 'utf8'),
+  );
+  const stockChangedId = manifest.operations.find((o) => o.name === 'StockChanged')!.id;
+  let child: ChildProcess | undefined;
+  let strict: string;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'gateway', 'src', 'main.ts')], {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH,
+        APOLLO_TELEMETRY_DISABLED: '1',
+        OTEL_SDK_DISABLED: 'true',
+        LOG_LEVEL: 'warn',
+        PORT: String(port),
+        ...Object.fromEntries(Object.entries(inject('subgraphUrls')).map(([name, url]) => [`SUBGRAPH_${name.toUpperCase()}_URL`, url])),
+        INTERNAL_SECRET: inject('internalSecret'),
+        OPERATION_MAX_DEPTH: '3',
+        RATE_LIMIT_ANON_PER_MIN: '4',
+        SUBSCRIPTIONS_MAX_CONNECTIONS_PER_IP: '3',
+        SUBSCRIPTIONS_CONNECTS_PER_IP_PER_MIN: '30',
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    for (let i = 0; i < 600 && !(await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false)); i++) {
+      if (child.exitCode !== null) throw new Error(`gateway exited with ${child.exitCode}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    strict = `http://127.0.0.1:${port}/graphql`;
+  }, 120_000);
+
+  afterAll(async () => {
+    if (child && child.exitCode === null) await new Promise((resolve) => (child!.once('exit', resolve), child!.kill('SIGTERM')));
+  });
+
+  const errorOf = (stream: { ended?: { error?: unknown }; messages: { errors?: any[] }[] }) =>
+    (stream.ended?.error as any[] | undefined)?.[0] ?? stream.messages[0]?.errors?.[0];
+
+  it('refuses an ad-hoc subscription from a manifest-only API key (connectionParams x-api-key)', async () => {
+    const stream = track(liveClient({ url: strict, params: { 'x-api-key': PARTNER_KEY } })).subscribe(live, { productIds: [own[0]!.productId] }, 'StockChanged');
+    await stream.end();
+    expect(errorOf(stream).extensions.code).toBe('PERSISTED_QUERY_NOT_IN_LIST');
+  });
+
+  it('serves a manifest id (extensions.persistedQuery) over graphql-ws to that key', async () => {
+    const p = own[3]!;
+    const client = track(liveClient({ url: strict, params: { 'x-api-key': PARTNER_KEY } }));
+    const seen: any[] = [];
+    const stop = client.client.subscribe(
+      { query: '', variables: { productIds: [p.productId] }, extensions: { persistedQuery: { version: 1, sha256Hash: stockChangedId } } },
+      { next: (m) => void seen.push(m), error: (e) => void seen.push({ error: e }), complete: () => undefined },
+    );
+    try {
+      const before = await metric(inventoryBase(), 'cloudlab_subgraph_subscriptions');
+      await expect.poll(() => metric(inventoryBase(), 'cloudlab_subgraph_subscriptions'), { timeout: 5_000 }).toBeGreaterThanOrEqual(Math.min(before, 1));
+      // Restock until the event arrives: the subscription may open just after the first one.
+      await expect
+        .poll(async () => (await restock(p, 1), seen.find((m) => m.data?.stockChanged?.productId === p.productId || m.error)), { timeout: 10_000, interval: 500 })
+        .toMatchObject({ data: { stockChanged: { productId: p.productId, product: { name: p.name } } } });
+    } finally {
+      stop();
+    }
+  });
+
+  it('refuses a subscription over the depth limit (OPERATION_MAX_DEPTH=3 there)', async () => {
+    const stream = track(liveClient({ url: strict })).subscribe(
+      'subscription Deep($ids: [ID!]!) { stockChanged(productIds: $ids) { product { vendor { name } } } }',
+      { ids: [own[0]!.productId] },
+    );
+    await stream.end();
+    expect(errorOf(stream).extensions).toMatchObject({ code: 'OPERATION_TOO_DEEP', limit: 3, actual: 4 });
+  });
+
+  it('charges a subscribe against the rate limit like a request (RATE_LIMIT_ANON_PER_MIN=4 there)', async () => {
+    const client = track(liveClient({ url: strict }));
+    const codes: string[] = [];
+    for (let i = 0; i < 6 && !codes.includes('RATE_LIMITED'); i++) {
+      const stream = client.subscribe(live, { productIds: [own[i % own.length]!.productId] }, 'StockChanged');
+      await Promise.race([stream.end(), new Promise((r) => setTimeout(r, 300))]);
+      codes.push(stream.ended ? String(errorOf(stream)?.extensions?.code) : 'open');
+    }
+    expect(codes).toContain('open'); // some got through before the limit…
+    expect(codes.at(-1)).toBe('RATE_LIMITED'); // …then the anonymous IP's points ran out
+    await client.close();
+  });
+
+  /** Opens a raw WebSocket to the strict gateway: the open socket, or the HTTP status that refused the upgrade. */
+  const connect = () =>
+    new Promise<{ socket?: WebSocket; status?: number }>((resolve) => {
+      const socket = new WebSocket(wsUrl(strict), 'graphql-transport-ws');
+      socket.once('open', () => resolve({ socket }));
+      socket.once('unexpected-response', (_req, res) => resolve({ status: res.statusCode }));
+      socket.once('error', () => resolve({}));
+    });
+
+  it('bounds open connections per IP (SUBSCRIPTIONS_MAX_CONNECTIONS_PER_IP=3 there) and refuses attempts over the per-minute limit', async () => {
+    // Earlier tests' lazy clients close their sockets once their operations are done.
+    await expect.poll(() => metric(new URL('/', strict).toString(), 'cloudlab_gateway_ws_connections'), { timeout: 5_000 }).toBe(0);
+    const open = await Promise.all([connect(), connect(), connect()]);
+    expect(open.every((c) => c.socket)).toBe(true);
+    expect((await connect()).status).toBe(429);
+    open[0]!.socket!.close();
+    await new Promise((r) => open[0]!.socket!.once('close', r));
+    const again = await connect();
+    expect(again.socket).toBeDefined();
+    for (const c of [...open.slice(1), again]) c.socket!.close();
+
+    // 30 attempts a minute: keep opening and closing until the gateway says 429.
+    let refused: number | undefined;
+    for (let i = 0; i < 40 && refused === undefined; i++) {
+      const c = await connect();
+      if (c.status) refused = c.status;
+      else c.socket?.close();
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(refused).toBe(429);
   });
 });

@@ -23,7 +23,7 @@ import { startCacheInvalidation } from './cache-invalidation';
 import { corsHandler } from './cors';
 import { connectRedis } from './redis';
 import { readinessProbe } from './readiness';
-import { serveSubscriptions, SubscriptionPlanner } from './subscriptions';
+import { serveSubscriptions, subscriptionHandoff, SubscriptionPlanner } from './subscriptions';
 import { fileSupergraph, subgraphUrl } from './supergraph';
 import { LeanGateway } from './execution';
 
@@ -114,12 +114,13 @@ export async function startGateway(config: GatewayConfig): Promise<{ server: Ser
           ]
         : []),
       ...(cache ? [cache] : []),
+      // graphql-ws operations run this same pipeline; an accepted subscription leaves it here for the hub.
+      subscriptionHandoff(),
     ],
     logger: log,
   });
-  // Subscriptions are planned by the gateway's own planner over the same supergraph (and its reloads).
-  const planner = new SubscriptionPlanner();
-  gateway.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => planner.update(coreSupergraphSdl, apiSchema));
+  // Subscriptions are planned by the gateway's own QueryPlanner, followed across supergraph reloads.
+  const planner = new SubscriptionPlanner(gateway);
   await apollo.start();
   loaded = true;
 
@@ -177,8 +178,10 @@ export async function startGateway(config: GatewayConfig): Promise<{ server: Ser
     urls,
     apollo,
     context: async (headers, req) => ({ ...(await context(headers)), clientIp: clientIp(req, config.TRUST_PROXY) }),
+    clientIp: (req) => clientIp(req, config.TRUST_PROXY),
     secret: config.INTERNAL_SECRET,
     limits: { perConnection: config.SUBSCRIPTIONS_MAX_PER_CONNECTION, perUser: config.SUBSCRIPTIONS_MAX_PER_USER },
+    connections: { maxPerIp: config.SUBSCRIPTIONS_MAX_CONNECTIONS_PER_IP, connectsPerMin: config.SUBSCRIPTIONS_CONNECTS_PER_IP_PER_MIN },
     keepAliveMs: config.SUBSCRIPTIONS_KEEPALIVE_MS,
     connectionInitTimeoutMs: config.SUBSCRIPTIONS_INIT_TIMEOUT_MS,
     maxQueue: config.SUBSCRIPTIONS_MAX_QUEUE,

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { GraphQLDataSource } from '@apollo/gateway';
 import { Supergraph } from '@apollo/federation-internals';
+import { QueryPlanner } from '@apollo/query-planner';
 import { parse, type ExecutionResult } from 'graphql';
 import type { Sink } from 'graphql-ws';
 import { describe, expect, it } from 'vitest';
@@ -18,8 +19,16 @@ const STOCK = parse(`subscription S($ids: [ID!]!) { stockChanged(productIds: $id
 
 /** A subgraph side the test drives by hand, and a catalog that counts its `_entities` fetches. */
 function setup(opts: { dedupe?: boolean } = {}) {
-  const planner = new SubscriptionPlanner();
-  planner.update(sdl, Supergraph.build(sdl).apiSchema().toGraphQLJSSchema());
+  // What @apollo/gateway holds once it has loaded the supergraph (the planner reads its planner and schemas).
+  const supergraph = Supergraph.build(sdl);
+  const loaded = {
+    queryPlanner: new QueryPlanner(supergraph),
+    apiSchema: supergraph.apiSchema(),
+    schema: supergraph.apiSchema().toGraphQLJSSchema(),
+    supergraphSchema: supergraph.schema.toGraphQLJSSchema(),
+    onSchemaLoadOrUpdate: (listener: () => void) => listener(),
+  };
+  const planner = new SubscriptionPlanner(loaded);
   const upstream: { req: UpstreamRequest; sink: Sink<EventPayload>; released: boolean }[] = [];
   const pool = {
     subscribe(req: UpstreamRequest, sink: Sink<EventPayload>) {

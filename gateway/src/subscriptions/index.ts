@@ -1,31 +1,23 @@
 import type { IncomingHttpHeaders, IncomingMessage, Server } from 'node:http';
 import type { GraphQLDataSource } from '@apollo/gateway';
 import type { ApolloServer } from '@apollo/server';
-import {
-  GraphQLError,
-  getOperationAST,
-  getVariableValues,
-  parse,
-  validate,
-  type DocumentNode,
-  type ExecutionArgs,
-  type ExecutionResult,
-  type GraphQLFormattedError,
-  type GraphQLSchema,
-} from 'graphql';
+import { GraphQLError, getVariableValues, parse, type ExecutionArgs, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { ErrorCode, formatGraphQLError, maskError, QueueOverflowError, routeGraphqlUpgrades, type Logger } from '@cloudlab/kit';
 import type { GatewayContext } from '../context';
 import { authenticate, type ConnectionState } from './connection';
 import { coalescingServices } from './execute-event';
+import { ACCEPT_SUBSCRIPTION, type AcceptedSubscription } from './handoff';
 import { SubscriptionHub } from './hub';
+import { connectionLimits, type ConnectionLimitOptions } from './ip-limits';
 import { SubscriptionLimits, type SubscriptionLimitOptions } from './limits';
 import { subscriptionMetrics } from './metrics';
-import { SubscriptionPlanner } from './planner';
+import type { SubscriptionPlanner } from './planner';
 import { UpstreamPool } from './upstream';
 
 export { SubscriptionPlanner } from './planner';
+export { subscriptionHandoff } from './handoff';
 
 export interface SubscriptionServerOptions {
   server: Server;
@@ -33,11 +25,15 @@ export interface SubscriptionServerOptions {
   /** The gateway's data sources and subgraph URLs, as `buildService` created them. */
   services: Map<string, GraphQLDataSource>;
   urls: Map<string, string>;
+  /** Every operation on the socket goes through its request pipeline (plugins and all), as on HTTP. */
   apollo: ApolloServer<GatewayContext>;
   /** The HTTP context builder (JWT verifier, API keys); the socket's operations run in what it returns. */
   context: (headers: IncomingHttpHeaders, request: IncomingMessage) => Promise<GatewayContext>;
+  /** The caller's IP, as the rate limits see it (TRUST_PROXY). */
+  clientIp: (request: IncomingMessage) => string;
   secret: string | undefined;
   limits: SubscriptionLimitOptions;
+  connections: ConnectionLimitOptions;
   keepAliveMs: number;
   connectionInitTimeoutMs: number;
   maxQueue: number;
@@ -49,12 +45,15 @@ export interface SubscriptionServerOptions {
 
 type Extra = { state?: ConnectionState };
 const RELEASE = Symbol('release subscription slot');
+const RESULT = Symbol('result of a query or mutation');
+/** graphql-ws needs a document to tell `execute` from `subscribe`; a query's real one has already run. */
+const RAN = parse('{ __typename }');
 
 /**
- * graphql-ws on the gateway's /graphql, on the same node:http server as HTTP: subscriptions
- * are planned by the supergraph's query planner and served through the subgraph that owns the
- * root field (see README.md here); queries and mutations sent over the socket go through Apollo
- * Server like HTTP ones.
+ * graphql-ws on the gateway's /graphql, on the same node:http server as HTTP. Every operation on
+ * the socket goes through Apollo Server's request pipeline like an HTTP request (README.md here):
+ * queries and mutations are executed there; subscriptions pass every plugin and are handed to the
+ * subscription hub (handoff.ts), which plans them with the gateway's planner and streams them.
  */
 export function serveSubscriptions(opts: SubscriptionServerOptions): { close: () => Promise<void> } {
   const { log } = opts;
@@ -69,8 +68,18 @@ export function serveSubscriptions(opts: SubscriptionServerOptions): { close: ()
     maxQueue: opts.maxQueue,
   });
   const limits = new SubscriptionLimits(opts.limits);
-  const documents = new DocumentCache();
-  const wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxPayloadBytes });
+  const perIp = connectionLimits(opts.connections, opts.clientIp);
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: opts.maxPayloadBytes,
+    // Before any WebSocket exists: a client over its per-IP limits gets HTTP 429 with Retry-After.
+    verifyClient: ({ req }, done) => {
+      const refusal = perIp.admit(req);
+      if (refusal) done(false, refusal.status, refusal.message, { 'retry-after': String(refusal.retryAfterSeconds) });
+      else done(true);
+    },
+  });
+  wss.on('connection', (socket, req) => socket.once('close', perIp.opened(req)));
 
   const disposable = useServer<Record<string, unknown>, Extra>(
     {
@@ -91,37 +100,46 @@ export function serveSubscriptions(opts: SubscriptionServerOptions): { close: ()
         if (state.counted) subscriptionMetrics.connections.dec();
         state.counted = false;
       },
-      onSubscribe: (ctx, id, payload) => {
+      onSubscribe: async (ctx, id, payload) => {
         const state = ctx.extra.state!;
         const schema = opts.planner.schema;
-        if (!schema) return [new GraphQLError('The supergraph is not loaded yet', { extensions: { code: 'SERVICE_UNAVAILABLE' } })];
-        const checked = documents.check(schema, payload.query);
-        if (Array.isArray(checked)) return checked;
-        const document = checked;
-        const operation = getOperationAST(document, payload.operationName);
-        if (!operation) return [new GraphQLError('Unable to identify the operation to run', { extensions: { code: 'BAD_USER_INPUT' } })];
-        const vars = getVariableValues(schema, operation.variableDefinitions ?? [], payload.variables ?? {});
-        if (vars.errors) return vars.errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'BAD_USER_INPUT' } }));
-        let release = () => undefined as void;
-        if (operation.operation === 'subscription') {
-          const slot = limits.acquire(state, state.viewer?.userId);
-          if (slot instanceof GraphQLError) return [slot];
-          release = () => {
-            slot();
-            state.slots.delete(id);
-          };
-          state.slots.set(id, release);
+        if (!schema) return [new GraphQLError('The supergraph is not loaded yet', { extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } })];
+        // The HTTP pipeline: persisted queries (a manifest id in extensions.persistedQuery), the
+        // document cache, parse and validation, operation limits, rate limits, then execution —
+        // or, for a subscription, the hand-off below.
+        let accepted: AcceptedSubscription | undefined;
+        const contextValue = { ...state.context, [ACCEPT_SUBSCRIPTION]: (a: AcceptedSubscription) => void (accepted = a) };
+        const response = await opts.apollo.executeOperation(
+          {
+            query: payload.query || undefined,
+            operationName: payload.operationName ?? undefined,
+            variables: payload.variables ?? undefined,
+            extensions: payload.extensions ?? undefined,
+          },
+          { contextValue },
+        );
+        if (response.body.kind !== 'single') return [new GraphQLError('@defer and @stream are not served over graphql-ws', { extensions: { code: ErrorCode.BAD_USER_INPUT } })];
+        const result = response.body.singleResult;
+        if (!accepted) {
+          // Refused before execution (no `data`): a graphql-ws `error` message, as HTTP answers 4xx.
+          if (result.errors?.length && !('data' in result)) return result.errors.map(asGraphQLError);
+          return { schema, document: RAN, contextValue: { [RESULT]: result } } satisfies ExecutionArgs;
         }
-        return {
-          schema,
-          document,
-          operationName: payload.operationName,
-          variableValues: vars.coerced,
-          contextValue: { ...state.context, [RELEASE]: release },
-        } satisfies ExecutionArgs;
+        const { document, operationName, variables } = accepted as AcceptedSubscription;
+        const operation = document.definitions.find((d) => d.kind === 'OperationDefinition' && (!operationName || d.name?.value === operationName));
+        const vars = getVariableValues(schema, operation?.kind === 'OperationDefinition' ? (operation.variableDefinitions ?? []) : [], variables);
+        if (vars.errors) return vars.errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: ErrorCode.BAD_USER_INPUT } }));
+        const slot = limits.acquire(state, state.viewer?.userId);
+        if (slot instanceof GraphQLError) return [slot];
+        const release = () => {
+          slot();
+          state.slots.delete(id);
+        };
+        state.slots.set(id, release);
+        return { schema, document, operationName, variableValues: vars.coerced, contextValue: { ...state.context, [RELEASE]: release } } satisfies ExecutionArgs;
       },
       subscribe: (args) => hub.subscribe(args, (args.contextValue as { [RELEASE]: () => void })[RELEASE]),
-      execute: (args) => executeWithApollo(opts.apollo, args),
+      execute: (args) => (args.contextValue as { [RESULT]: ExecutionResult })[RESULT],
       onComplete: (ctx, id) => ctx.extra.state?.slots.get(id)?.(),
       // Only results with errors need formatting; the hot path (one message per subscriber per event) allocates nothing here.
       onNext: (_ctx, _id, _payload, _args, result) =>
@@ -144,45 +162,8 @@ export function serveSubscriptions(opts: SubscriptionServerOptions): { close: ()
   };
 }
 
-/**
- * Parsed and validated documents by their text: a thousand clients of the same app send the same
- * document, which is then parsed, validated and held in memory once (a subscription keeps its
- * document for its whole life). Revalidated when the schema changes.
- */
-class DocumentCache {
-  private readonly entries = new Map<string, { schema: GraphQLSchema; result: DocumentNode | GraphQLError[] }>();
-
-  constructor(private readonly max = 1000) {}
-
-  check(schema: GraphQLSchema, query: string): DocumentNode | GraphQLError[] {
-    const hit = this.entries.get(query);
-    if (hit?.schema === schema) return hit.result;
-    let result: DocumentNode | GraphQLError[];
-    try {
-      const document = parse(query);
-      const invalid = validate(schema, document);
-      result = invalid.length ? invalid.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })) : document;
-    } catch (err) {
-      result = [new GraphQLError((err as Error).message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
-    }
-    this.entries.delete(query);
-    this.entries.set(query, { schema, result });
-    if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value!);
-    return result;
-  }
-}
-
-/** Queries and mutations over the socket run through Apollo Server, plugins and all. */
-async function executeWithApollo(apollo: ApolloServer<GatewayContext>, args: ExecutionArgs): Promise<ExecutionResult> {
-  const { [RELEASE]: release, ...contextValue } = args.contextValue as GatewayContext & { [RELEASE]: () => void };
-  release();
-  const response = await apollo.executeOperation(
-    { query: args.document, operationName: args.operationName ?? undefined, variables: (args.variableValues ?? {}) as Record<string, unknown> },
-    { contextValue },
-  );
-  if (response.body.kind === 'single') return response.body.singleResult as ExecutionResult;
-  return { errors: [new GraphQLError('@defer and @stream are not served over graphql-ws', { extensions: { code: 'BAD_USER_INPUT' } })] };
-}
+/** graphql-ws sends only GraphQLError instances as an `error` message; Apollo has already formatted these. */
+const asGraphQLError = (e: GraphQLFormattedError) => new GraphQLError(e.message, { path: e.path, extensions: e.extensions });
 
 /**
  * Errors as clients see them: the kit's one masking function, as on HTTP (internal ones logged in

@@ -1,7 +1,8 @@
 import { buildOperationContext } from '@apollo/gateway';
-import { Supergraph, operationFromDocument, type Schema } from '@apollo/federation-internals';
+import { operationFromDocument, type Schema } from '@apollo/federation-internals';
 import { QueryPlanner, type FetchNode, type PlanNode, type QueryPlan } from '@apollo/query-planner';
 import { GraphQLError, print, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { boundedMap, type BoundedMap } from '@cloudlab/kit';
 
 /** Everything needed to run one subscription operation against the current supergraph. */
 export interface SubscriptionPlan {
@@ -24,29 +25,39 @@ export function printed(document: DocumentNode): string {
   return text;
 }
 
+/** The members of @apollo/gateway 2.14 the planner reads: set on load and on every supergraph update. */
+interface GatewayPlanning {
+  queryPlanner?: QueryPlanner;
+  apiSchema?: Schema;
+  schema?: GraphQLSchema;
+  supergraphSchema?: GraphQLSchema;
+}
+
 /**
- * The gateway's own QueryPlanner over the same supergraph SDL @apollo/gateway serves (it is
- * handed every load and hot reload), used for subscription operations only: @apollo/gateway
- * plans them (`SubscriptionNode { primary, rest }`) but refuses to execute them.
+ * Plans subscription operations with the gateway's own QueryPlanner (the one that plans every
+ * query), read from @apollo/gateway whenever it loads or hot-reloads the supergraph
+ * (`onSchemaLoadOrUpdate` fires after the gateway has built it): @apollo/gateway plans
+ * subscriptions (`SubscriptionNode { primary, rest }`) but refuses to execute them.
  */
 export class SubscriptionPlanner {
   private current:
-    | { planner: QueryPlanner; apiSchema: Schema; apiGraphQLSchema: GraphQLSchema; supergraphSchema: GraphQLSchema; plans: Map<string, SubscriptionPlan> }
+    | { planner: QueryPlanner; apiSchema: Schema; apiGraphQLSchema: GraphQLSchema; supergraphSchema: GraphQLSchema; plans: BoundedMap<string, SubscriptionPlan> }
     | undefined;
 
-  /** Called with the supergraph SDL on load and on every reload. */
-  update(supergraphSdl: string, apiGraphQLSchema: GraphQLSchema): void {
-    const supergraph = Supergraph.build(supergraphSdl);
-    this.current = {
-      planner: new QueryPlanner(supergraph),
-      apiSchema: supergraph.apiSchema(),
-      apiGraphQLSchema,
-      supergraphSchema: supergraph.schema.toGraphQLJSSchema(),
-      plans: new Map(),
-    };
+  /** Follows `gateway`'s planner and schemas from now on. */
+  constructor(private readonly gateway: { onSchemaLoadOrUpdate(listener: () => void): unknown }) {
+    gateway.onSchemaLoadOrUpdate(() => this.update());
   }
 
-  /** The public schema clients validate against (undefined before the first load). */
+  private update(): void {
+    const g = this.gateway as unknown as GatewayPlanning;
+    if (!g.queryPlanner || !g.apiSchema || !g.schema || !g.supergraphSchema) {
+      throw new Error('@apollo/gateway no longer exposes queryPlanner/apiSchema/schema/supergraphSchema: subscriptions cannot be planned');
+    }
+    this.current = { planner: g.queryPlanner, apiSchema: g.apiSchema, apiGraphQLSchema: g.schema, supergraphSchema: g.supergraphSchema, plans: boundedMap(CACHE_SIZE) };
+  }
+
+  /** The public schema (undefined before the first load). */
   get schema(): GraphQLSchema | undefined {
     return this.current?.apiGraphQLSchema;
   }
@@ -56,12 +67,7 @@ export class SubscriptionPlanner {
     if (!state) throw new GraphQLError('The supergraph is not loaded yet', { extensions: { code: 'SERVICE_UNAVAILABLE' } });
     const key = `${operationName ?? ''}\n${printed(document)}`;
     const cached = state.plans.get(key);
-    if (cached) {
-      // Refresh its place: the map's insertion order is the eviction order.
-      state.plans.delete(key);
-      state.plans.set(key, cached);
-      return cached;
-    }
+    if (cached) return cached;
     const operation = operationFromDocument(state.apiSchema, document, { operationName });
     const queryPlan = state.planner.buildQueryPlan(operation);
     const root = queryPlan.node;
@@ -77,7 +83,6 @@ export class SubscriptionPlanner {
       apiSchema: state.apiSchema,
     };
     state.plans.set(key, plan);
-    if (state.plans.size > CACHE_SIZE) state.plans.delete(state.plans.keys().next().value!);
     return plan;
   }
 }

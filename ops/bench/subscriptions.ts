@@ -31,7 +31,7 @@ async function main() {
   const events = arg('events', quick ? 10 : 30);
   const burst = arg('burst', quick ? 10 : 40);
   const stack = await benchStack({
-    env: { SEED_PRODUCTS: '2000', SEED_REVIEWS: '2000', RATE_LIMIT_USER_PER_MIN: '100000000' },
+    env: { SEED_PRODUCTS: '2000', SEED_REVIEWS: '2000', RATE_LIMIT_USER_PER_MIN: '100000000', RATE_LIMIT_ANON_PER_MIN: '100000000', SUBSCRIPTIONS_MAX_CONNECTIONS_PER_IP: '100000', SUBSCRIPTIONS_CONNECTS_PER_IP_PER_MIN: '100000' },
     output: (name, line) => /"level":(50|60)|Error|FATAL|exited/.test(line) && process.stderr.write(`[${name}] ${line}\n`),
   });
   const gatewayBase = new URL('/', stack.gatewayUrl).toString();

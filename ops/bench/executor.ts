@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer, HeaderMap } from '@apollo/server';
+import { gatewayAuthHeaders } from '@cloudlab/kit';
 import { LeanGateway } from '../../gateway/src/execution/gateway';
 import { benchStack } from './bench-stack';
 import { HEAVY_QUERY } from './queries';
@@ -48,7 +49,13 @@ async function record(): Promise<Recording> {
   const recording: Recording = {};
   try {
     const apollo = await server('stock', (name) => {
-      const remote = new RemoteGraphQLDataSource({ url: stack.subgraphUrls[name] });
+      const remote = new RemoteGraphQLDataSource({
+        url: stack.subgraphUrls[name],
+        // Subgraphs answer the gateway only (the stack shares INTERNAL_SECRET through the env).
+        willSendRequest({ request }) {
+          for (const [header, value] of Object.entries(gatewayAuthHeaders(process.env.INTERNAL_SECRET))) request.http?.headers.set(header, value);
+        },
+      });
       return {
         process: async (options) => {
           const response = await remote.process(options);

@@ -68,7 +68,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     });
     services.set(name, service);
     processes.set(name, service.child);
-    return service.child;
+    return service;
   };
   const subgraphUrls = Object.fromEntries(
     SUBGRAPHS.map(({ name }) => [name, defaultSubgraphUrl(opts.subgraphPorts[name]!)]),
@@ -78,20 +78,20 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     // Already supervised (running, or between a crash and its restart): a second copy would only
     // fail to bind the port and crash-loop.
     const running = services.get(name);
-    if (running) return waitUntilUp(`http://127.0.0.1:${opts.subgraphPorts[name]}/healthz`, running.child, name);
-    const child = run(name, path.join(ROOT, 'subgraphs', name, 'src', 'server.ts'), {
+    if (running) return waitUntilUp(`http://127.0.0.1:${opts.subgraphPorts[name]}/healthz`, running, name);
+    const service = run(name, path.join(ROOT, 'subgraphs', name, 'src', 'server.ts'), {
       ...common,
       PORT: String(opts.subgraphPorts[name]),
       DATABASE_URL: databaseUrl,
       DB_PREFIX: opts.dbPrefix,
       OTEL_SERVICE_NAME: name,
     });
-    await waitUntilUp(`http://127.0.0.1:${opts.subgraphPorts[name]}/healthz`, child, name);
+    await waitUntilUp(`http://127.0.0.1:${opts.subgraphPorts[name]}/healthz`, service, name);
   };
 
   /** Starts a gateway process over the stack's subgraphs (`pnpm bench gateway` starts several). */
   const startGateway = async (name: string, port: number, env: NodeJS.ProcessEnv = {}, entry = path.join(ROOT, 'gateway', 'src', 'main.ts')) => {
-    const gateway = run(name, entry, {
+    const service = run(name, entry, {
       ...common,
       PORT: String(port),
       OTEL_SERVICE_NAME: 'gateway',
@@ -102,8 +102,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       ...env,
     });
     // A gateway without /healthz (stock Apollo, in benchmarks) is up once it answers at all.
-    await waitUntilUp(`http://127.0.0.1:${port}/healthz`, gateway, name, 120_000, (status) => status < 500);
-    return gateway;
+    await waitUntilUp(`http://127.0.0.1:${port}/healthz`, service, name, 120_000, (status) => status < 500);
+    return service.child;
   };
 
   const stopProcess = async (name: string) => {
@@ -185,10 +185,20 @@ function launch(name: string, entry: string, env: NodeJS.ProcessEnv, output: (na
   return child;
 }
 
-async function waitUntilUp(url: string, child: ChildProcess, name: string, timeoutMs = 120_000, up: (status: number) => boolean = (status) => status === 200) {
+/**
+ * A process that exits while starting is restarted by its supervisor, so a passing cause (the
+ * database refusing connections for a moment) does not fail the whole start; one that exits
+ * STARTUP_ATTEMPTS times (a wrong setting, a bug) does.
+ */
+const STARTUP_ATTEMPTS = 3;
+async function waitUntilUp(url: string, service: Supervised, name: string, timeoutMs = 120_000, up: (status: number) => boolean = (status) => status === 200) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode} while starting`);
+    const { child } = service;
+    const exit = child.exitCode ?? child.signalCode;
+    if (exit !== null && service.restarts >= STARTUP_ATTEMPTS - 1) {
+      throw new Error(`${name} exited ${STARTUP_ATTEMPTS} times while starting (last: ${exit})`);
+    }
     try {
       if (up((await fetch(url, { signal: AbortSignal.timeout(1000) })).status)) return;
     } catch {

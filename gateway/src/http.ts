@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
-import { ErrorCode, type Logger } from '@cloudlab/kit';
+import { ErrorCode, statusFor, type Logger } from '@cloudlab/kit';
 import type { GatewayContext } from './context';
 import { jsonTooDeep } from './json-depth';
 import type { Readiness } from './readiness';
@@ -85,6 +85,7 @@ async function graphql(req: IncomingMessage, res: ServerResponse, url: URL, deps
   res.statusCode = result.status ?? 200;
   if (result.body.kind === 'complete') {
     if (res.statusCode === 400 && requestErrorsOnly(result.headers.get('content-type'), result.body.string)) res.statusCode = 200;
+    else if (res.statusCode === 500) res.statusCode = listedStatus(result.body.string) ?? 500;
     return res.end(result.body.string);
   }
   for await (const chunk of result.body.asyncIterator) res.write(chunk);
@@ -102,6 +103,21 @@ function requestErrorsOnly(contentType: string | undefined, body: string): boole
     return !!errors?.length && errors.every((e) => REQUEST_ERRORS.has(e.extensions?.code));
   } catch {
     return false;
+  }
+}
+
+/**
+ * A 500 whose errors all carry a listed client-error code (e.g. a missing operation name that
+ * @apollo/gateway throws as an unexpected error) gets that code's status instead.
+ */
+function listedStatus(body: string): number | undefined {
+  try {
+    const { errors, data } = JSON.parse(body) as { data?: unknown; errors?: { extensions?: { code?: unknown } }[] };
+    const statuses = new Set((errors ?? []).map((e) => statusFor(e.extensions?.code)));
+    const [status] = statuses;
+    return data === undefined && statuses.size === 1 && status !== undefined && status >= 400 && status < 500 ? status : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -9,10 +9,12 @@ export interface MaskOptions {
   log?: { error: (obj: object, msg: string) => void; warn: (obj: object, msg: string) => void };
 }
 
-/** Apollo Server errors that come without a code, by their (fixed) message. */
+/** Apollo Server and Gateway errors that come without a listed code, by their (fixed) message. */
 const apolloUncoded: Record<string, ErrorCode> = {
   'provided sha does not match query': ErrorCode.PERSISTED_QUERY_HASH_MISMATCH,
   'Unsupported persisted query version': ErrorCode.PERSISTED_QUERY_NOT_SUPPORTED,
+  // @apollo/gateway's executor throws this with code INVALID_GRAPHQL (a 500 by default): the client's mistake.
+  'Must provide operation name if query contains multiple operations.': ErrorCode.OPERATION_RESOLUTION_FAILURE,
 };
 
 /** PostgreSQL data exceptions (SQLSTATE class 22) come from bad input, not from a bug. */
@@ -54,7 +56,7 @@ export function maskError(formatted: GraphQLFormattedError, error: unknown, opts
   if (dataError) return { message: dataError, ...where, extensions: { code: ErrorCode.BAD_USER_INPUT } };
 
   let code = formatted.extensions?.code;
-  if ((code === undefined || code === ErrorCode.INTERNAL_SERVER_ERROR) && apolloUncoded[formatted.message]) code = apolloUncoded[formatted.message];
+  if (!(isErrorCode(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR) && apolloUncoded[formatted.message]) code = apolloUncoded[formatted.message];
   const { stacktrace: _stack, exception: _exception, ...extensions } = formatted.extensions ?? {};
 
   if (isErrorCode(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR) {

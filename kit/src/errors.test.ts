@@ -83,6 +83,11 @@ describe('maskError', () => {
     expect(masked.extensions).toMatchObject({ code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'catalog' });
   });
 
+  it('gives the gateway executor\'s missing-operation-name error its listed code', () => {
+    const many = new GraphQLError('Must provide operation name if query contains multiple operations.', { extensions: { code: 'INVALID_GRAPHQL' } });
+    expect(maskError(many.toJSON(), many, { production: true }).extensions?.code).toBe('OPERATION_RESOLUTION_FAILURE');
+  });
+
   it('gives an APQ hash mismatch its own code', () => {
     const mismatch = new GraphQLError('provided sha does not match query');
     expect(maskError({ message: mismatch.message, extensions: { code: 'INTERNAL_SERVER_ERROR' } }, mismatch, { production: true }).extensions?.code).toBe('PERSISTED_QUERY_HASH_MISMATCH');

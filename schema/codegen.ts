@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { generate, type CodegenConfig } from '@graphql-codegen/cli';
+import { subgraphFiles } from '@cloudlab/kit/server/files';
 import { PUBLIC_SCHEMA_FILE, buildManifest } from '../clients/persisted';
 
 /**
@@ -52,7 +53,8 @@ const config: CodegenConfig = {
       SUBGRAPHS.map((name) => [
         path.join(ROOT, 'subgraphs', name, 'src', 'generated', 'resolvers.ts'),
         {
-          schema: path.join(ROOT, 'subgraphs', name, 'src', 'schema.graphql'),
+          // The SDL as the subgraph serves it, with the kit's declarations (`@cacheControl`).
+          schema: subgraphFiles(path.join(ROOT, 'subgraphs', name, 'src')).typeDefs,
           plugins: ['typescript', 'typescript-resolvers'],
           config: {
             federation: true,

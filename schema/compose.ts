@@ -4,6 +4,7 @@ import { composeServices } from '@apollo/composition';
 import { printSchema } from '@apollo/federation-internals';
 import { parse } from 'graphql';
 import { SUBGRAPHS, defaultSubgraphUrl } from '@cloudlab/kit/topology';
+import { subgraphFiles } from '@cloudlab/kit/server/files';
 
 const ROOT = path.join(__dirname, '..');
 export const SUPERGRAPH_FILE = path.join(__dirname, 'supergraph.graphql');
@@ -17,7 +18,7 @@ export function compose(): { supergraph: string; publicSchema: string; hints: st
   const services = SUBGRAPHS.map(({ name, port }) => ({
     name,
     url: defaultSubgraphUrl(port),
-    typeDefs: parse(readFileSync(path.join(ROOT, 'subgraphs', name, 'src', 'schema.graphql'), 'utf8')),
+    typeDefs: parse(subgraphFiles(path.join(ROOT, 'subgraphs', name, 'src')).typeDefs),
   }));
   const result = composeServices(services);
   if (result.errors) {

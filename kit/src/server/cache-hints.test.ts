@@ -1,12 +1,13 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { buildSchema, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { cacheControlHeader, cachePolicyOf, memoizedCachePolicyOf } from './cache-hints';
+import { CACHE_CONTROL_SDL, cacheControlHeader, cachePolicyOf, memoizedCachePolicyOf, withCacheControl } from './cache-hints';
 
 // A subgraph in the shape of ours (with the `_entities` field a federation library adds): entity
 // types with hints, value types that inherit, one private field.
 const schema = buildSchema(`
-  enum CacheControlScope { PUBLIC PRIVATE }
-  directive @cacheControl(maxAge: Int, scope: CacheControlScope, inheritMaxAge: Boolean) on FIELD_DEFINITION | OBJECT | INTERFACE | UNION
+  ${CACHE_CONTROL_SDL.replace(' @inaccessible', '')}
   scalar _Any
   union _Entity = Product | User
   type Query {
@@ -56,5 +57,27 @@ describe('cache hints worked out from the document alone (for mercurius subgraph
     expect(products).toEqual({ maxAge: 30, scope: 'PUBLIC' });
     expect(memoizedCachePolicyOf(schema, doc, of('Product', 'Product'))).toBe(products); // the same object: not worked out again
     expect(memoizedCachePolicyOf(schema, doc, of('User'))).toEqual({ maxAge: 60, scope: 'PUBLIC' });
+  });
+});
+
+describe('the @cacheControl declaration', () => {
+  const ROOT = path.join(__dirname, '..', '..', '..');
+  const schemas = ['accounts', 'catalog', 'inventory', 'orders', 'payments', 'reviews'].map((name) => ({
+    name,
+    sdl: readFileSync(path.join(ROOT, 'subgraphs', name, 'src', 'schema.graphql'), 'utf8'),
+  }));
+
+  it('is declared once, by the kit: no subgraph schema repeats it', () => {
+    expect(schemas.filter((s) => /directive\s+@cacheControl\b/.test(s.sdl)).map((s) => s.name)).toEqual([]);
+    expect(schemas.some((s) => /@cacheControl\(/.test(s.sdl))).toBe(true);
+  });
+
+  it('is added to a schema that uses the hints, with its enum inaccessible where @inaccessible is imported', () => {
+    for (const { sdl } of schemas) {
+      const served = withCacheControl(sdl);
+      expect(served.includes(CACHE_CONTROL_SDL.replace(' @inaccessible', '')) || served.includes(CACHE_CONTROL_SDL)).toBe(/@cacheControl\(/.test(sdl));
+    }
+    expect(withCacheControl('extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@inaccessible"]) type Q @cacheControl(maxAge: 1) { a: Int }')).toContain('enum CacheControlScope @inaccessible');
+    expect(withCacheControl('type Q @cacheControl(maxAge: 1) { a: Int }')).toContain('enum CacheControlScope {');
   });
 });

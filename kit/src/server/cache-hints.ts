@@ -14,6 +14,33 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 
+/**
+ * The one declaration of Apollo's `@cacheControl` hints. The kit adds it to every subgraph schema
+ * that uses them (`withCacheControl`: the subgraph server, composition, codegen), so no subgraph
+ * repeats it. Apollo Server's cache-control plugin turns the hints into each answer's
+ * Cache-Control header; the gateway caches a response for the smallest max-age its subgraphs
+ * allow, and PRIVATE answers per user only. The enum is not part of the public API.
+ */
+export const CACHE_CONTROL_SDL = `enum CacheControlScope @inaccessible {
+  PUBLIC
+  PRIVATE
+}
+directive @cacheControl(maxAge: Int, scope: CacheControlScope, inheritMaxAge: Boolean) on FIELD_DEFINITION | OBJECT | INTERFACE | UNION
+`;
+
+/**
+ * A subgraph's SDL with the kit's `@cacheControl` declaration added when it uses the hints. The
+ * enum is marked `@inaccessible` where the schema's `@link` imports it (composition refuses the
+ * same directive under two names, and Federation 1 schemas have none); one subgraph marking it is
+ * enough to keep it out of the public API (schema/compose.test.ts checks the public schema).
+ */
+export function withCacheControl(typeDefs: string): string {
+  if (!/@cacheControl\b/.test(typeDefs)) return typeDefs;
+  const link = /@link\(\s*url:\s*"https:\/\/specs\.apollo\.dev\/federation\/v2[^)]*\)/.exec(typeDefs)?.[0];
+  const inaccessible = link && /"@inaccessible"/.test(link) ? ' @inaccessible' : '';
+  return `${CACHE_CONTROL_SDL.replace(' @inaccessible', inaccessible)}\n${typeDefs}`;
+}
+
 export interface CachePolicy {
   maxAge: number;
   scope: 'PUBLIC' | 'PRIVATE';

@@ -2,7 +2,7 @@ import { buildOperationContext } from '@apollo/gateway';
 import { operationFromDocument, type Schema } from '@apollo/federation-internals';
 import { QueryPlanner, type FetchNode, type PlanNode, type QueryPlan } from '@apollo/query-planner';
 import { GraphQLError, print, type DocumentNode, type GraphQLSchema } from 'graphql';
-import { boundedMap, type BoundedMap } from '@cloudlab/kit';
+import { boundedMap, ErrorCode, type BoundedMap } from '@cloudlab/kit';
 
 /** Everything needed to run one subscription operation against the current supergraph. */
 export interface SubscriptionPlan {
@@ -64,7 +64,7 @@ export class SubscriptionPlanner {
 
   plan(document: DocumentNode, operationName: string | undefined): SubscriptionPlan {
     const state = this.current;
-    if (!state) throw new GraphQLError('The supergraph is not loaded yet', { extensions: { code: 'SERVICE_UNAVAILABLE' } });
+    if (!state) throw new GraphQLError('The supergraph is not loaded yet', { extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } });
     const key = `${operationName ?? ''}\n${printed(document)}`;
     const cached = state.plans.get(key);
     if (cached) return cached;
@@ -72,7 +72,7 @@ export class SubscriptionPlanner {
     const queryPlan = state.planner.buildQueryPlan(operation);
     const root = queryPlan.node;
     if (root?.kind !== 'Subscription') {
-      throw new GraphQLError('Not a subscription operation', { extensions: { code: 'BAD_USER_INPUT' } });
+      throw new GraphQLError('Not a subscription operation', { extensions: { code: ErrorCode.BAD_USER_INPUT } });
     }
     const nodes: PlanNode[] = root.rest ? [root.primary, root.rest] : [root.primary];
     const plan: SubscriptionPlan = {

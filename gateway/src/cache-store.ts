@@ -1,3 +1,4 @@
+import { boundedMap } from '@cloudlab/kit';
 import type { RedisConnection } from './redis';
 
 /** One cached response: the `data` of an error-free query and the policy it was cached under. */
@@ -94,19 +95,23 @@ export function redisCacheStore(redis: RedisConnection): CacheStore {
 
 /** The same contract in this process's memory, least recently used first out beyond `maxEntries`. */
 export function memoryCacheStore(maxEntries: number, now = () => Date.now()): CacheStore {
-  const entries = new Map<string, { entry: CacheEntry; expiresAt: number; tags: string[] }>();
   const byTag = new Map<string, Set<string>>();
   const marks = new Map<string, number>();
+  const untag = (key: string, tags: string[]) => {
+    for (const t of tags) {
+      const set = byTag.get(t);
+      set?.delete(key);
+      if (set?.size === 0) byTag.delete(t);
+    }
+  };
+  // The kit's LRU; an entry it forgets leaves its tags too.
+  const entries = boundedMap<string, { entry: CacheEntry; expiresAt: number; tags: string[] }>(maxEntries, (key, e) => untag(key, e.tags));
 
   const remove = (key: string) => {
     const e = entries.get(key);
     if (!e) return;
     entries.delete(key);
-    for (const t of e.tags) {
-      const set = byTag.get(t);
-      set?.delete(key);
-      if (set?.size === 0) byTag.delete(t);
-    }
+    untag(key, e.tags);
   };
   return {
     kind: 'memory',
@@ -118,9 +123,7 @@ export function memoryCacheStore(maxEntries: number, now = () => Date.now()): Ca
           remove(key);
           continue;
         }
-        entries.delete(key); // re-insert: Map order is recency order
-        entries.set(key, e);
-        return e.entry;
+        return e.entry; // get() made it the most recent
       }
       return undefined;
     },
@@ -129,7 +132,6 @@ export function memoryCacheStore(maxEntries: number, now = () => Date.now()): Ca
       remove(key);
       entries.set(key, { entry, expiresAt: now() + ttlMs, tags });
       for (const t of tags) (byTag.get(t) ?? byTag.set(t, new Set()).get(t)!).add(key);
-      while (entries.size > maxEntries) remove(entries.keys().next().value as string);
       return true;
     },
     async invalidate(tags) {

@@ -13,4 +13,12 @@ describe('boundedMap', () => {
     expect(m.get('a')).toBe(1);
     expect(m.get('c')).toBe(3);
   });
+
+  it('tells onEvict which entry it forgot', () => {
+    const evicted: [string, number][] = [];
+    const m = boundedMap<string, number>(1, (k, v) => evicted.push([k, v]));
+    m.set('a', 1);
+    m.set('b', 2);
+    expect(evicted).toEqual([['a', 1]]);
+  });
 });

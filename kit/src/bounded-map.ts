@@ -1,11 +1,11 @@
 /**
  * The project's one bounded LRU map: keeps at most `max` entries, forgetting the least recently
- * used. For per-document verdicts, verified tokens, signed identities and query plans, which
+ * used (`onEvict` hears of each entry it forgets). For per-document verdicts, verified tokens, signed identities and query plans, which
  * repeat for a few keys and must not grow without bound on a stream of distinct ones.
  * Values should be plain data: an entry that holds an Error (V8 keeps its unformatted stack
  * frames, receivers and all) or a request object keeps that request alive as long as it stays.
  */
-export function boundedMap<K, V>(max: number) {
+export function boundedMap<K, V>(max: number, onEvict?: (key: K, value: V) => void) {
   const map = new Map<K, V>();
   return {
     get(key: K): V | undefined {
@@ -18,7 +18,10 @@ export function boundedMap<K, V>(max: number) {
     set(key: K, value: V) {
       map.delete(key);
       map.set(key, value);
-      if (map.size > max) map.delete(map.keys().next().value as K);
+      if (map.size <= max) return;
+      const [oldest, evicted] = map.entries().next().value as [K, V];
+      map.delete(oldest);
+      onEvict?.(oldest, evicted);
     },
     delete(key: K) {
       return map.delete(key);

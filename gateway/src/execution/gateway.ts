@@ -5,7 +5,7 @@ import type { PlanNode, QueryPlan, QueryPlanSelectionNode } from '@apollo/query-
 import { Kind, type DocumentNode, type OperationDefinitionNode } from 'graphql';
 import { GraphQLError, getVariableValues } from './graphql';
 import { Counter } from 'prom-client';
-import { registry } from '@cloudlab/kit';
+import { boundedMap, registry } from '@cloudlab/kit';
 import { executeNode, type ExecutionState } from './execute';
 import {
   computeResponse,
@@ -50,7 +50,7 @@ const slowShapingPath = executions.labels('lean_stock_shaping');
  */
 export class LeanGateway extends ApolloGateway {
   private compiled = new WeakMap<QueryPlan, Compiled>();
-  private planKeys = new Map<string, string>();
+  private planKeys = boundedMap<string, string>(10_000);
   private internals?: GatewayInternals;
 
   override async load(options?: Parameters<ApolloGateway['load']>[0]) {
@@ -191,7 +191,6 @@ export class LeanGateway extends ApolloGateway {
     let key = this.planKeys.get(memoKey);
     if (key === undefined) {
       key = createHash('sha256').update(queryHash).update(operationName).digest('hex');
-      if (this.planKeys.size >= 10_000) this.planKeys.clear();
       this.planKeys.set(memoKey, key);
     }
     return key;

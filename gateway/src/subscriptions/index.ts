@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders, IncomingMessage, Server } from 'node:http';
 import type { GraphQLDataSource } from '@apollo/gateway';
-import type { ApolloServer } from '@apollo/server';
+import { HeaderMap, type ApolloServer } from '@apollo/server';
 import { GraphQLError, getVariableValues, parse, type ExecutionArgs, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
@@ -109,12 +109,15 @@ export function serveSubscriptions(opts: SubscriptionServerOptions): { close: ()
         // or, for a subscription, the hand-off below.
         let accepted: AcceptedSubscription | undefined;
         const contextValue = { ...state.context, [ACCEPT_SUBSCRIPTION]: (a: AcceptedSubscription) => void (accepted = a) };
+        // A top-level `documentId` reaches the persisted-query plugin where an HTTP body's would.
+        const documentId = (payload as { documentId?: unknown }).documentId;
         const response = await opts.apollo.executeOperation(
           {
             query: payload.query || undefined,
             operationName: payload.operationName ?? undefined,
             variables: payload.variables ?? undefined,
             extensions: payload.extensions ?? undefined,
+            ...(typeof documentId === 'string' ? { http: { method: 'POST', headers: new HeaderMap(), search: '', body: { documentId } } } : {}),
           },
           { contextValue },
         );

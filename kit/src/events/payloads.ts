@@ -38,8 +38,16 @@ export const EventPayloads = {
     /** The saga asks payments to authorize the order's total (after the stock was reserved). */
     PaymentRequested: z.object({ orderId: id, customerId: id, amount, currency, paymentToken: z.string().min(1) }),
     OrderConfirmed: orderRef,
-    /** `wasConfirmed`: the order had been paid for, so payments refunds instead of voiding. */
+    /**
+     * `wasConfirmed`: the order had been confirmed (its stock sold, its payment authorized, never
+     * captured: payments voids an authorization and refunds only a captured payment).
+     */
     OrderCancelled: orderRef.extend({ reason: z.string().nullable(), wasConfirmed: z.boolean().optional() }),
+    /** Every vendor in the order has shipped its lines (the order is SHIPPED): payments captures. */
+    OrderShipped: orderRef.extend({
+      customerId: id,
+      shipments: z.array(z.object({ vendorId: id, carrier: z.string(), trackingNumber: z.string(), shippedAt: z.string() })).min(1),
+    }),
   },
   inventory: {
     StockReserved: orderRef,
@@ -51,6 +59,8 @@ export const EventPayloads = {
     PaymentFailed: paymentRef.extend({ reason: z.string() }),
     PaymentVoided: paymentRef,
     PaymentRefunded: paymentRef,
+    /** The authorized amount was captured when the order shipped. */
+    PaymentCaptured: paymentRef.extend({ amount, currency }),
   },
 } as const satisfies Partial<Record<Domain, Record<string, z.ZodTypeAny>>>;
 

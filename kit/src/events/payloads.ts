@@ -27,6 +27,22 @@ const orderRef = z.object({ orderId: id });
 const paymentRef = z.object({ orderId: id, paymentId: id });
 
 export const EventPayloads = {
+  catalog: {
+    /**
+     * A product listed (or one changed/archived). `version` counts the product's changes (1 when
+     * listed): a consumer keeps the highest it has seen, so a late, older event changes nothing.
+     */
+    ProductCreated: z.object({
+      productId: id, vendorId: id, version: z.number().int().min(1), sku: z.string(), name: z.string(),
+      description: z.string(), price: amount, currency, categoryId: id,
+    }),
+    /** The fields that changed (absent: unchanged), and always the current price. */
+    ProductUpdated: z.object({
+      productId: id, vendorId: id, version: z.number().int().min(1), name: z.string().optional(),
+      description: z.string().optional(), categoryId: id.optional(), price: amount, currency,
+    }),
+    ProductArchived: z.object({ productId: id, vendorId: id, version: z.number().int().min(1) }),
+  },
   orders: {
     OrderPlaced: z.object({
       orderId: id,

@@ -27,6 +27,18 @@ const orderRef = z.object({ orderId: id });
 const paymentRef = z.object({ orderId: id, paymentId: id });
 
 export const EventPayloads = {
+  accounts: {
+    /** A newcomer signed up (role CUSTOMER). Carries name and email so a welcome mail needs no lookup: PII, keep consumers few. */
+    UserSignedUp: z.object({ userId: id, email: z.string().email(), name: z.string(), role: z.enum(['CUSTOMER', 'VENDOR', 'ADMIN']) }),
+    /** An admin opened a vendor (tenant). */
+    VendorCreated: z.object({ vendorId: id, name: z.string(), slug: z.string() }),
+  },
+  reviews: {
+    /** A customer reviewed a product; `verifiedPurchase` as known when it was written. */
+    ReviewPosted: z.object({
+      reviewId: id, productId: id, authorId: id, rating: z.number().int().min(1).max(5), verifiedPurchase: z.boolean(),
+    }),
+  },
   catalog: {
     /**
      * A product listed (or one changed/archived). `version` counts the product's changes (1 when

@@ -38,6 +38,13 @@ export const env = {
   port: (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback),
   int: (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback),
   url: () => z.string().url(),
+  /** A positive decimal amount with at most two decimals (money), at most `max`: `"1000000.00"`. */
+  decimal: (fallback: string, max = 9_999_999_999.99) =>
+    z
+      .string()
+      .regex(/^\d+(\.\d{1,2})?$/, 'a decimal amount with at most two decimals, e.g. 1000000.00')
+      .refine((v) => Number(v) > 0 && Number(v) <= max, `must be above 0 and at most ${max}`)
+      .default(fallback),
   optionalUrl: () =>
     z.preprocess((v) => (v === '' ? undefined : v), z.string().url().optional()),
   bool: (fallback: boolean) =>

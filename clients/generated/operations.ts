@@ -10,11 +10,24 @@ export type OrderLineInput = {
 
 export type OrderStatus =
   | 'CANCELLED'
+  /** Stock sold and payment authorized; the vendors ship it. */
   | 'CONFIRMED'
   /** Placed; stock is being reserved. */
   | 'PENDING'
+  /** Every vendor in the order has shipped its lines; the payment is captured. */
+  | 'SHIPPED'
   /** All lines reserved; payment is being authorized. */
   | 'STOCK_RESERVED';
+
+export type PaymentStatus =
+  | 'AUTHORIZED'
+  | 'DECLINED'
+  /** The provider has not answered yet. */
+  | 'PROCESSING'
+  /** Money returned after a confirmed order was cancelled. */
+  | 'REFUNDED'
+  /** An authorization given up because the order was cancelled. */
+  | 'VOIDED';
 
 export type PlaceOrderInput = {
   /**
@@ -28,10 +41,40 @@ export type PlaceOrderInput = {
   paymentToken: string;
 };
 
+/**
+ * A new product. Limits (configurable): sku 1–64 characters of letters, digits and . _ - /; name
+ * 1–200 characters; description up to 5000; price a decimal string above 0 with at most two
+ * decimals, at most 1000000.00 (PRODUCT_MAX_PRICE); categoryId an existing category.
+ */
+export type ProductInput = {
+  categoryId: string;
+  description: string;
+  name: string;
+  /** A decimal string, e.g. "19.99". */
+  price: string;
+  sku: string;
+  /** The vendor the product belongs to: required for admins; vendor staff leave it out (or name their own). */
+  vendorId?: string | null | undefined;
+};
+
+/** The fields to change; absent or null fields keep their value. Same limits as ProductInput. */
+export type ProductPatch = {
+  categoryId?: string | null | undefined;
+  description?: string | null | undefined;
+  name?: string | null | undefined;
+  price?: string | null | undefined;
+};
+
 export type Role =
   | 'ADMIN'
   | 'CUSTOMER'
   | 'VENDOR';
+
+export type SignUpInput = {
+  email: string;
+  name: string;
+  password: string;
+};
 
 export type OrderStatusSubscriptionVariables = Exact<{
   orderId: string;
@@ -47,6 +90,13 @@ export type StockChangedSubscriptionVariables = Exact<{
 
 export type StockChangedSubscription = { stockChanged: { productId: string, available: number, product: { name: string } | null } };
 
+export type CreateVendorMutationVariables = Exact<{
+  name: string;
+}>;
+
+
+export type CreateVendorMutation = { createVendor: { invitationCode: string, vendor: { id: string, name: string, slug: string } } };
+
 export type PlaceOrderMutationVariables = Exact<{
   input: PlaceOrderInput;
 }>;
@@ -61,6 +111,14 @@ export type ProductPageQueryVariables = Exact<{
 
 export type ProductPageQuery = { product: { id: string, sku: string, name: string, description: string, price: { amount: string, currency: string }, vendor: { id: string, name: string } | null, stock: { available: number, reserved: number } | null, reviews: { edges: Array<{ node: { id: string, rating: number, body: string, createdAt: string, author: { id: string, name: string } | null } }> } | null } | null };
 
+export type UpdateProductMutationVariables = Exact<{
+  id: string;
+  patch: ProductPatch;
+}>;
+
+
+export type UpdateProductMutation = { updateProduct: { id: string, name: string, price: { amount: string, currency: string } } };
+
 export type RestockMutationVariables = Exact<{
   productId: string;
   warehouseId: string;
@@ -70,10 +128,39 @@ export type RestockMutationVariables = Exact<{
 
 export type RestockMutation = { restock: { available: number } };
 
+export type JoinVendorMutationVariables = Exact<{
+  invitationCode: string;
+}>;
+
+
+export type JoinVendorMutation = { joinVendor: { accessToken: string, user: { id: string, role: Role, vendor: { id: string } | null } } };
+
+export type VendorOrdersQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type VendorOrdersQuery = { me: { vendor: { orders: { totalCount: number, edges: Array<{ node: { id: string, status: OrderStatus, lines: Array<{ quantity: number, product: { id: string, name: string } | null }> } }> } | null } | null } | null };
+
+export type ArchiveProductMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type ArchiveProductMutation = { archiveProduct: { id: string, archived: boolean } };
+
 export type MeQueryVariables = Exact<{ [key: string]: never; }>;
 
 
 export type MeQuery = { me: { id: string, email: string | null, name: string, role: Role } | null };
+
+export type SignUpMutationVariables = Exact<{
+  input: SignUpInput;
+}>;
+
+
+export type SignUpMutation = { signUp: { accessToken: string, user: { id: string, name: string, role: Role } } };
 
 export type StorefrontHomeQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -90,6 +177,22 @@ export type LoginMutationVariables = Exact<{
 
 
 export type LoginMutation = { login: { accessToken: string, user: { id: string, name: string, role: Role } } };
+
+export type ShipOrderMutationVariables = Exact<{
+  orderId: string;
+  carrier: string;
+  trackingNumber: string;
+}>;
+
+
+export type ShipOrderMutation = { shipOrder: { id: string, status: OrderStatus, shipments: Array<{ carrier: string, trackingNumber: string, shippedAt: string, vendor: { id: string } }>, payment: { status: PaymentStatus } | null } };
+
+export type CreateProductMutationVariables = Exact<{
+  input: ProductInput;
+}>;
+
+
+export type CreateProductMutation = { createProduct: { id: string, sku: string, name: string, price: { amount: string, currency: string }, category: { id: string }, vendor: { id: string } | null } };
 
 export type MyOrdersQueryVariables = Exact<{ [key: string]: never; }>;
 

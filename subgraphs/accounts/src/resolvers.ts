@@ -1,10 +1,9 @@
 import { requireViewer, unauthenticated, type SubgraphContext } from '@cloudlab/kit';
-import { config } from './config';
 import type { Loaders } from './loaders';
+import { authPayload, createVendor, joinVendor, signUp } from './onboarding';
 import { verifyPassword } from './passwords';
 import * as store from './store';
 import type { UserRow } from './store';
-import { signAccessToken } from './tokens';
 import type { Resolvers } from './generated/resolvers';
 
 type Ctx = SubgraphContext<Loaders>;
@@ -22,14 +21,16 @@ export const resolvers = {
       if (!(await verifyPassword(args.password, user?.password_hash ?? null)) || !user) {
         throw unauthenticated('Invalid email or password');
       }
-      const [key] = await store.signingKeys(ctx.db);
-      const accessToken = await signAccessToken(key!, user, {
-        issuer: config.JWT_ISSUER,
-        audience: config.JWT_AUDIENCE,
-        ttlSeconds: config.JWT_TTL_SECONDS,
-      });
       ctx.loaders.user.prime(user.id, user);
-      return { accessToken, expiresIn: config.JWT_TTL_SECONDS, user };
+      return authPayload(ctx.db, user);
+    },
+    signUp: async (_: unknown, { input }: { input: { email: string; password: string; name: string } }, ctx: Ctx) =>
+      authPayload(ctx.db, await signUp(ctx.db, input)),
+    createVendor: (_: unknown, { name }: { name: string }, ctx: Ctx) => createVendor(ctx.db, requireViewer(ctx.viewer), name),
+    joinVendor: async (_: unknown, { invitationCode }: { invitationCode: string }, ctx: Ctx) => {
+      const user = await joinVendor(ctx.db, requireViewer(ctx.viewer), invitationCode);
+      ctx.loaders.user.clear(user.id).prime(user.id, user);
+      return authPayload(ctx.db, user);
     },
   },
   User: {

@@ -3,8 +3,7 @@ import { hashPassword } from './passwords';
 
 /**
  * Accounts' share of the demo marketplace: vendors, the three demo logins and the generated
- * customers. Generated customers have no password (they author reviews but cannot sign in),
- * which keeps seeding fast: each scrypt hash costs ~50 ms on purpose.
+ * customers. Every generated customer signs in with DEMO_PASSWORD too (README "Demo logins").
  */
 export async function seed(q: Queryable, plan: DemoPlan): Promise<void> {
   const vendors = Array.from({ length: plan.sizes.vendors }, (_, i) => plan.vendor(i));
@@ -19,11 +18,15 @@ export async function seed(q: Queryable, plan: DemoPlan): Promise<void> {
       password_hash: await hashPassword(DEMO_PASSWORD),
     })),
   );
+  // One hash shared by all generated customers: a scrypt hash carries its own salt, so the string
+  // verifies for each of them, and 1,000 separate hashes would cost ~50 s of seeding. Fine for
+  // demo data only: real accounts each get their own salt (signUp).
+  const customerHash = await hashPassword(DEMO_PASSWORD);
   const customers = Array.from({ length: plan.sizes.customers }, (_, i) => ({
     ...plan.customer(i),
     role: 'CUSTOMER',
     vendor_id: null,
-    password_hash: null,
+    password_hash: customerHash,
   }));
   await insertRows(
     q,

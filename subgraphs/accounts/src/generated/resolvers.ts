@@ -27,16 +27,55 @@ export type CacheControlScope =
   | 'PRIVATE'
   | 'PUBLIC';
 
+export type CreateVendorPayload = {
+  __typename?: 'CreateVendorPayload';
+  /** One-time code that makes a customer staff of this vendor (joinVendor). */
+  invitationCode: Scalars['String']['output'];
+  vendor: Vendor;
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
+  /**
+   * Admins open a vendor (tenant). The answer carries a one-time invitation code for its first staff
+   * member, valid VENDOR_INVITATION_TTL_HOURS (72); only its hash is stored, so it is shown only here.
+   */
+  createVendor: CreateVendorPayload;
+  /**
+   * A signed-in customer redeems an invitation code and becomes staff (role VENDOR) of its vendor.
+   * The answer's token carries the new role; tokens issued before still say CUSTOMER until they
+   * expire. An unknown, used or expired code is BAD_USER_INPUT (field `invitationCode`).
+   */
+  joinVendor: AuthPayload;
   /** Exchanges credentials for a signed access token (ES256 JWT; keys at /.well-known/jwks.json on accounts). */
   login: AuthPayload;
+  /**
+   * Creates a customer account and signs it in. The email must be unused (in any letter case); the
+   * password 10–200 characters (PASSWORD_MIN_LENGTH / PASSWORD_MAX_LENGTH) and not the email.
+   * BAD_USER_INPUT with `extensions.field` naming the offending field otherwise.
+   */
+  signUp: AuthPayload;
+};
+
+
+export type MutationCreateVendorArgs = {
+  name: Scalars['String']['input'];
+};
+
+
+export type MutationJoinVendorArgs = {
+  invitationCode: Scalars['String']['input'];
 };
 
 
 export type MutationLoginArgs = {
   email: Scalars['String']['input'];
   password: Scalars['String']['input'];
+};
+
+
+export type MutationSignUpArgs = {
+  input: SignUpInput;
 };
 
 export type Query = {
@@ -56,6 +95,12 @@ export type Role =
   | 'ADMIN'
   | 'CUSTOMER'
   | 'VENDOR';
+
+export type SignUpInput = {
+  email: Scalars['String']['input'];
+  name: Scalars['String']['input'];
+  password: Scalars['String']['input'];
+};
 
 export type User = {
   __typename?: 'User';
@@ -176,10 +221,12 @@ export type FederationReferenceTypes = {
 export type ResolversTypes = {
   AuthPayload: ResolverTypeWrapper<Omit<AuthPayload, 'user'> & { user: ResolversTypes['User'] }>;
   CacheControlScope: CacheControlScope;
+  CreateVendorPayload: ResolverTypeWrapper<Omit<CreateVendorPayload, 'vendor'> & { vendor: ResolversTypes['Vendor'] }>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Role: Role;
+  SignUpInput: SignUpInput;
   User: ResolverTypeWrapper<UserRow>;
   Vendor: ResolverTypeWrapper<VendorRow>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
@@ -190,9 +237,11 @@ export type ResolversTypes = {
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
   AuthPayload: Omit<AuthPayload, 'user'> & { user: ResolversParentTypes['User'] };
+  CreateVendorPayload: Omit<CreateVendorPayload, 'vendor'> & { vendor: ResolversParentTypes['Vendor'] };
   Mutation: Record<PropertyKey, never>;
   Query: Record<PropertyKey, never>;
   ID: Scalars['ID']['output'];
+  SignUpInput: SignUpInput;
   User: UserRow;
   Vendor: VendorRow;
   String: Scalars['String']['output'];
@@ -220,8 +269,16 @@ export type AuthPayloadResolvers<ContextType = Context, ParentType extends Resol
   user?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
 };
 
+export type CreateVendorPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreateVendorPayload'] = ResolversParentTypes['CreateVendorPayload']> = {
+  invitationCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  vendor?: Resolver<ResolversTypes['Vendor'], ParentType, ContextType>;
+};
+
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  createVendor?: Resolver<ResolversTypes['CreateVendorPayload'], ParentType, ContextType, RequireFields<MutationCreateVendorArgs, 'name'>>;
+  joinVendor?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationJoinVendorArgs, 'invitationCode'>>;
   login?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationLoginArgs, 'email' | 'password'>>;
+  signUp?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationSignUpArgs, 'input'>>;
 };
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
@@ -248,6 +305,7 @@ export type VendorResolvers<ContextType = Context, ParentType extends ResolversP
 
 export type Resolvers<ContextType = Context> = {
   AuthPayload?: AuthPayloadResolvers<ContextType>;
+  CreateVendorPayload?: CreateVendorPayloadResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   User?: UserResolvers<ContextType>;

@@ -41,6 +41,51 @@ export type Money = {
   currency: Scalars['String']['output'];
 };
 
+/**
+ * Vendor staff manage their own vendor's products; admins any. Another vendor's product is
+ * FORBIDDEN, an unknown id NOT_FOUND, an invalid field BAD_USER_INPUT naming it (`extensions.field`).
+ */
+export type Mutation = {
+  __typename?: 'Mutation';
+  /** Archives a product: it leaves listings and cannot be ordered; past orders keep it. Archiving it again changes nothing. */
+  archiveProduct: Product;
+  /**
+   * Lists a product, newest in the storefront at once. The sku is unique per vendor ("sku already
+   * used" otherwise). Priced in the marketplace's currency (EUR).
+   */
+  createProduct: Product;
+  /** Changes only the fields given. An archived product cannot be changed. */
+  updateProduct: Product;
+};
+
+
+/**
+ * Vendor staff manage their own vendor's products; admins any. Another vendor's product is
+ * FORBIDDEN, an unknown id NOT_FOUND, an invalid field BAD_USER_INPUT naming it (`extensions.field`).
+ */
+export type MutationArchiveProductArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/**
+ * Vendor staff manage their own vendor's products; admins any. Another vendor's product is
+ * FORBIDDEN, an unknown id NOT_FOUND, an invalid field BAD_USER_INPUT naming it (`extensions.field`).
+ */
+export type MutationCreateProductArgs = {
+  input: ProductInput;
+};
+
+
+/**
+ * Vendor staff manage their own vendor's products; admins any. Another vendor's product is
+ * FORBIDDEN, an unknown id NOT_FOUND, an invalid field BAD_USER_INPUT naming it (`extensions.field`).
+ */
+export type MutationUpdateProductArgs = {
+  id: Scalars['ID']['input'];
+  patch: ProductPatch;
+};
+
 export type PageInfo = {
   __typename?: 'PageInfo';
   endCursor?: Maybe<Scalars['String']['output']>;
@@ -49,6 +94,8 @@ export type PageInfo = {
 
 export type Product = {
   __typename?: 'Product';
+  /** Archived by its vendor: not listed and cannot be ordered. */
+  archived: Scalars['Boolean']['output'];
   category: Category;
   /** ISO 8601 timestamp of when the product was listed. */
   createdAt: Scalars['String']['output'];
@@ -73,11 +120,36 @@ export type ProductEdge = {
   node: Product;
 };
 
+/**
+ * A new product. Limits (configurable): sku 1–64 characters of letters, digits and . _ - /; name
+ * 1–200 characters; description up to 5000; price a decimal string above 0 with at most two
+ * decimals, at most 1000000.00 (PRODUCT_MAX_PRICE); categoryId an existing category.
+ */
+export type ProductInput = {
+  categoryId: Scalars['ID']['input'];
+  description: Scalars['String']['input'];
+  name: Scalars['String']['input'];
+  /** A decimal string, e.g. "19.99". */
+  price: Scalars['String']['input'];
+  sku: Scalars['String']['input'];
+  /** The vendor the product belongs to: required for admins; vendor staff leave it out (or name their own). */
+  vendorId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** The fields to change; absent or null fields keep their value. Same limits as ProductInput. */
+export type ProductPatch = {
+  categoryId?: InputMaybe<Scalars['ID']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  price?: InputMaybe<Scalars['String']['input']>;
+};
+
 export type Query = {
   __typename?: 'Query';
   categories: Array<Category>;
+  /** A product by id, archived ones too (past orders show them). */
   product?: Maybe<Product>;
-  /** Products, newest first. `first` is at most 100. */
+  /** Products on sale (archived ones leave the listing), newest first. `first` is at most 100. */
   products: ProductConnection;
 };
 
@@ -199,14 +271,17 @@ export type ResolversTypes = {
   CacheControlScope: CacheControlScope;
   Category: ResolverTypeWrapper<CategoryRow>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   Money: ResolverTypeWrapper<Money>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Product: ResolverTypeWrapper<ProductRow>;
   ProductConnection: ResolverTypeWrapper<LazyConnection<ProductRow>>;
   ProductEdge: ResolverTypeWrapper<Omit<ProductEdge, 'node'> & { node: ResolversTypes['Product'] }>;
+  ProductInput: ProductInput;
+  ProductPatch: ProductPatch;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Vendor: ResolverTypeWrapper<EntityRef>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
 };
@@ -215,17 +290,26 @@ export type ResolversTypes = {
 export type ResolversParentTypes = {
   Category: CategoryRow;
   ID: Scalars['ID']['output'];
-  String: Scalars['String']['output'];
   Money: Money;
+  Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
   Product: ProductRow;
   ProductConnection: LazyConnection<ProductRow>;
   ProductEdge: Omit<ProductEdge, 'node'> & { node: ResolversParentTypes['Product'] };
+  ProductInput: ProductInput;
+  ProductPatch: ProductPatch;
   Query: Record<PropertyKey, never>;
   Vendor: EntityRef;
+  String: Scalars['String']['output'];
   Boolean: Scalars['Boolean']['output'];
   Int: Scalars['Int']['output'];
 };
+
+export type AuthDirectiveArgs = {
+  requires?: Maybe<Array<Scalars['String']['input']>>;
+};
+
+export type AuthDirectiveResolver<Result, Parent, ContextType = Context, Args = AuthDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type CacheControlDirectiveArgs = {
   inheritMaxAge?: Maybe<Scalars['Boolean']['input']>;
@@ -248,6 +332,12 @@ export type MoneyResolvers<ContextType = Context, ParentType extends ResolversPa
   currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  archiveProduct?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationArchiveProductArgs, 'id'>>;
+  createProduct?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationCreateProductArgs, 'input'>>;
+  updateProduct?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationUpdateProductArgs, 'id' | 'patch'>>;
+};
+
 export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -255,6 +345,7 @@ export type PageInfoResolvers<ContextType = Context, ParentType extends Resolver
 
 export type ProductResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Product'] = ResolversParentTypes['Product'], FederationReferenceType extends FederationReferenceTypes['Product'] = FederationReferenceTypes['Product']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Product']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  archived?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   category?: Resolver<ResolversTypes['Category'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -289,6 +380,7 @@ export type VendorResolvers<ContextType = Context, ParentType extends ResolversP
 export type Resolvers<ContextType = Context> = {
   Category?: CategoryResolvers<ContextType>;
   Money?: MoneyResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Product?: ProductResolvers<ContextType>;
   ProductConnection?: ProductConnectionResolvers<ContextType>;
@@ -298,5 +390,6 @@ export type Resolvers<ContextType = Context> = {
 };
 
 export type DirectiveResolvers<ContextType = Context> = {
+  auth?: AuthDirectiveResolver<any, any, ContextType>;
   cacheControl?: CacheControlDirectiveResolver<any, any, ContextType>;
 };

@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import type { OrderRow, LineRow, EventRow } from '../store';
+import type { OrderRow, LineRow, EventRow, ShipmentRow } from '../store';
 import type { EntityRef, LazyConnection } from '@cloudlab/kit';
 import type { Context } from '../loaders';
 export type Maybe<T> = T | null;
@@ -26,11 +26,11 @@ export type Mutation = {
   __typename?: 'Mutation';
   /**
    * Cancels an order: the customer their own, admins any (vendor staff get FORBIDDEN, an order the
-   * viewer cannot see NOT_FOUND). Any status but CANCELLED may be cancelled — nothing is shipped
-   * yet, so a CONFIRMED order is still undone: PENDING/STOCK_RESERVED → its reserved stock is
-   * released and an open payment authorization voided; CONFIRMED → its units go back into stock
-   * and the payment is refunded. Returns the order CANCELLED at once; stock and payment follow
-   * within moments (events). Cancelling a cancelled order returns it unchanged.
+   * viewer cannot see NOT_FOUND). An order any vendor has shipped lines of is refused
+   * (BAD_USER_INPUT "already shipped"). PENDING/STOCK_RESERVED → its reserved stock is released;
+   * CONFIRMED → its units go back into stock; either way the payment's authorization is voided
+   * (nothing was captured: capture happens at shipment). Returns the order CANCELLED at once;
+   * stock and payment follow within moments (events). Cancelling a cancelled order returns it unchanged.
    */
   cancelOrder: Order;
   /**
@@ -39,6 +39,16 @@ export type Mutation = {
    * returns the same order; with a different input it is a CONFLICT.
    */
   placeOrder: Order;
+  /**
+   * Vendor staff ship their vendor's lines of a CONFIRMED order (one shipment per vendor). The
+   * order becomes SHIPPED when every vendor in it has shipped, and its payment is captured then,
+   * asynchronously (the answer's payment may still be AUTHORIZED for a moment). carrier: 1 to
+   * SHIPMENT_FIELD_MAX_LENGTH (100) printable characters; trackingNumber: as many letters, digits,
+   * spaces or dashes (BAD_USER_INPUT otherwise). Not CONFIRMED → BAD_USER_INPUT; an order without
+   * the vendor's lines → NOT_FOUND. Shipping again with the same carrier and tracking number
+   * answers the order unchanged (a safe retry); with others it is BAD_USER_INPUT.
+   */
+  shipOrder: Order;
 };
 
 
@@ -49,6 +59,13 @@ export type MutationCancelOrderArgs = {
 
 export type MutationPlaceOrderArgs = {
   input: PlaceOrderInput;
+};
+
+
+export type MutationShipOrderArgs = {
+  carrier: Scalars['String']['input'];
+  orderId: Scalars['ID']['input'];
+  trackingNumber: Scalars['String']['input'];
 };
 
 /**
@@ -68,6 +85,11 @@ export type Order = {
   id: Scalars['ID']['output'];
   /** The lines the viewer may see: all of them, or for vendor staff their own vendor's. */
   lines: Array<OrderLine>;
+  /**
+   * One shipment per vendor that has shipped its lines, oldest first: all of them for the customer
+   * and admins, only their own vendor's for vendor staff (like lines).
+   */
+  shipments: Array<Shipment>;
   status: OrderStatus;
   /** The whole order's total (null for vendor staff: other vendors' lines are in it). */
   total?: Maybe<Money>;
@@ -109,9 +131,12 @@ export type OrderLineInput = {
 
 export type OrderStatus =
   | 'CANCELLED'
+  /** Stock sold and payment authorized; the vendors ship it. */
   | 'CONFIRMED'
   /** Placed; stock is being reserved. */
   | 'PENDING'
+  /** Every vendor in the order has shipped its lines; the payment is captured. */
+  | 'SHIPPED'
   /** All lines reserved; payment is being authorized. */
   | 'STOCK_RESERVED';
 
@@ -149,12 +174,21 @@ export type QueryOrderArgs = {
   id: Scalars['ID']['input'];
 };
 
+export type Shipment = {
+  __typename?: 'Shipment';
+  carrier: Scalars['String']['output'];
+  /** ISO 8601 timestamp. */
+  shippedAt: Scalars['String']['output'];
+  trackingNumber: Scalars['String']['output'];
+  vendor: Vendor;
+};
+
 export type Subscription = {
   __typename?: 'Subscription';
   /**
-   * The order now, then again after each status change (PENDING → STOCK_RESERVED → CONFIRMED, or
-   * CANCELLED), in order. For the order's customer, staff of its vendors and admins; anyone else
-   * gets FORBIDDEN. Ends after CANCELLED.
+   * The order now, then again after each status change (PENDING → STOCK_RESERVED → CONFIRMED →
+   * SHIPPED, or CANCELLED), in order. For the order's customer, staff of its vendors and admins;
+   * anyone else gets FORBIDDEN. Ends after SHIPPED or CANCELLED.
    */
   orderStatusChanged: Order;
 };
@@ -173,6 +207,22 @@ export type User = {
 
 
 export type UserOrdersArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type Vendor = {
+  __typename?: 'Vendor';
+  id: Scalars['ID']['output'];
+  /**
+   * The orders holding this vendor's products, newest first, each showing only this vendor's lines
+   * and shipments (staff of this vendor and admins; others FORBIDDEN). `first` is at most 100.
+   */
+  orders?: Maybe<OrderConnection>;
+};
+
+
+export type VendorOrdersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
@@ -259,6 +309,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 export type FederationTypes = {
   Order: Order;
   User: User;
+  Vendor: Vendor;
 };
 
 /** Mapping of federation reference types */
@@ -269,6 +320,9 @@ export type FederationReferenceTypes = {
   User:
     ( { __typename: 'User' }
     & GraphQLRecursivePick<FederationTypes['User'], {"id":true}> );
+  Vendor:
+    ( { __typename: 'Vendor' }
+    & GraphQLRecursivePick<FederationTypes['Vendor'], {"id":true}> );
 };
 
 
@@ -291,8 +345,10 @@ export type ResolversTypes = {
   PlaceOrderInput: PlaceOrderInput;
   Product: ResolverTypeWrapper<EntityRef>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Shipment: ResolverTypeWrapper<ShipmentRow>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   User: ResolverTypeWrapper<EntityRef>;
+  Vendor: ResolverTypeWrapper<EntityRef>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
 };
 
@@ -313,8 +369,10 @@ export type ResolversParentTypes = {
   PlaceOrderInput: PlaceOrderInput;
   Product: EntityRef;
   Query: Record<PropertyKey, never>;
+  Shipment: ShipmentRow;
   Subscription: Record<PropertyKey, never>;
   User: EntityRef;
+  Vendor: EntityRef;
   String: Scalars['String']['output'];
 };
 
@@ -332,6 +390,7 @@ export type MoneyResolvers<ContextType = Context, ParentType extends ResolversPa
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   cancelOrder?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationCancelOrderArgs, 'id'>>;
   placeOrder?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationPlaceOrderArgs, 'input'>>;
+  shipOrder?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationShipOrderArgs, 'carrier' | 'orderId' | 'trackingNumber'>>;
 };
 
 export type OrderResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Order'] = ResolversParentTypes['Order'], FederationReferenceType extends FederationReferenceTypes['Order'] = FederationReferenceTypes['Order']> = {
@@ -342,6 +401,7 @@ export type OrderResolvers<ContextType = Context, ParentType extends ResolversPa
   history?: Resolver<Array<ResolversTypes['OrderEvent']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   lines?: Resolver<Array<ResolversTypes['OrderLine']>, ParentType, ContextType>;
+  shipments?: Resolver<Array<ResolversTypes['Shipment']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['OrderStatus'], ParentType, ContextType>;
   total?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
 };
@@ -382,6 +442,13 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType, RequireFields<QueryOrderArgs, 'id'>>;
 };
 
+export type ShipmentResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Shipment'] = ResolversParentTypes['Shipment']> = {
+  carrier?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  shippedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  trackingNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  vendor?: Resolver<ResolversTypes['Vendor'], ParentType, ContextType>;
+};
+
 export type SubscriptionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
   orderStatusChanged?: SubscriptionResolver<ResolversTypes['Order'], "orderStatusChanged", ParentType, ContextType, RequireFields<SubscriptionOrderStatusChangedArgs, 'orderId'>>;
 };
@@ -390,6 +457,12 @@ export type UserResolvers<ContextType = Context, ParentType extends ResolversPar
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['User']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   orders?: Resolver<Maybe<ResolversTypes['OrderConnection']>, ParentType, ContextType, RequireFields<UserOrdersArgs, 'first'>>;
+};
+
+export type VendorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Vendor'] = ResolversParentTypes['Vendor'], FederationReferenceType extends FederationReferenceTypes['Vendor'] = FederationReferenceTypes['Vendor']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Vendor']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  orders?: Resolver<Maybe<ResolversTypes['OrderConnection']>, ParentType, ContextType, RequireFields<VendorOrdersArgs, 'first'>>;
 };
 
 export type Resolvers<ContextType = Context> = {
@@ -403,8 +476,10 @@ export type Resolvers<ContextType = Context> = {
   PageInfo?: PageInfoResolvers<ContextType>;
   Product?: ProductResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  Shipment?: ShipmentResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
+  Vendor?: VendorResolvers<ContextType>;
 };
 
 export type DirectiveResolvers<ContextType = Context> = {

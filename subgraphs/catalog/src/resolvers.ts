@@ -1,5 +1,6 @@
 import { decodeKeysetCursor, pageSize, toConnection, type SubgraphContext } from '@cloudlab/kit';
 import type { Loaders } from './loaders';
+import { archiveProduct, createProduct, updateProduct, type ProductInput, type ProductPatch } from './product-writes';
 import * as store from './store';
 import type { CategoryRow, ProductRow } from './store';
 import type { Resolvers } from './generated/resolvers';
@@ -29,6 +30,12 @@ export const resolvers = {
     product: (_: unknown, { id }: { id: string }, ctx: Ctx) => ctx.loaders.product.load(id),
     categories: (_: unknown, __: unknown, ctx: Ctx) => store.allCategories(ctx.db),
   },
+  Mutation: {
+    createProduct: (_: unknown, { input }: { input: ProductInput }, ctx: Ctx) => ctx.db.tx((q) => createProduct(q, ctx.viewer, input)),
+    updateProduct: (_: unknown, { id, patch }: { id: string; patch: ProductPatch }, ctx: Ctx) =>
+      ctx.db.tx((q) => updateProduct(q, ctx.viewer, id, patch)),
+    archiveProduct: (_: unknown, { id }: { id: string }, ctx: Ctx) => ctx.db.tx((q) => archiveProduct(q, ctx.viewer, id)),
+  },
   Product: {
     __resolveReference: (ref: { id: string }, ctx: Ctx) => ctx.loaders.product.load(ref.id),
     price: (p: ProductRow) => ({ amount: p.price, currency: p.currency }),
@@ -36,6 +43,7 @@ export const resolvers = {
     category: async (p: ProductRow, _: unknown, ctx: Ctx) => (await ctx.loaders.category.load(p.category_id))!,
     vendor: (p: ProductRow) => ({ __typename: 'Vendor', id: p.vendor_id }),
     createdAt: (p: ProductRow) => p.created_at.toISOString(),
+    archived: (p: ProductRow) => p.archived_at !== null,
   },
   Category: {
     __resolveReference: (ref: { id: string }, ctx: Ctx) => ctx.loaders.category.load(ref.id),

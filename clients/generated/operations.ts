@@ -65,6 +65,13 @@ export type ProductPatch = {
   price?: string | null | undefined;
 };
 
+export type ReviewInput = {
+  body: string;
+  productId: string;
+  /** 1 (poor) to 5 (excellent). */
+  rating: number;
+};
+
 export type Role =
   | 'ADMIN'
   | 'CUSTOMER'
@@ -154,6 +161,13 @@ export type MeQueryVariables = Exact<{ [key: string]: never; }>;
 
 
 export type MeQuery = { me: { id: string, email: string | null, name: string, role: Role } | null };
+
+export type WriteReviewMutationVariables = Exact<{
+  input: ReviewInput;
+}>;
+
+
+export type WriteReviewMutation = { writeReview: { id: string, rating: number, body: string, verifiedPurchase: boolean, product: { id: string, reviewCount: number | null, averageRating: number | null } | null } };
 
 export type SignUpMutationVariables = Exact<{
   input: SignUpInput;

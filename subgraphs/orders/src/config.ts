@@ -9,4 +9,6 @@ export const config = loadConfigOrExit({
   // Units in an order, all products together.
   ORDER_MAX_TOTAL_QUANTITY: env.int(5000, 1),
   PAYMENT_TOKEN_MAX_LENGTH: env.int(200, 1),
+  // Characters of a shipment's carrier and of its tracking number (shipOrder).
+  SHIPMENT_FIELD_MAX_LENGTH: env.int(100, 1),
 });

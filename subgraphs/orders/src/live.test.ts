@@ -24,3 +24,13 @@ describe('what a follower of an order sees', () => {
     expect(stream.next({ type: 'OrderCancelled' })).toBeUndefined(); // the re-void after a late authorization
   });
 });
+
+describe('a shipped order', () => {
+  it('is followed to SHIPPED, where the stream ends; a stray cancellation after it shows nothing', () => {
+    const stream = statusStream('CONFIRMED');
+    expect(stream.next({ type: 'OrderShipped' })).toBe('SHIPPED');
+    expect(stream.finished).toBe(true);
+    expect(stream.next({ type: 'OrderCancelled' })).toBeUndefined();
+    expect(statusStream('SHIPPED').finished).toBe(true);
+  });
+});

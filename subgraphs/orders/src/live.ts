@@ -9,16 +9,18 @@ export const LIVE_TOPICS = [Topics.orders];
 /**
  * The status each of orders' own events moves an order to. Every status change the saga makes
  * records one of these in the same transaction (OrderPlaced, PaymentRequested on STOCK_RESERVED,
- * OrderConfirmed, OrderCancelled), so following the topic follows the history.
+ * OrderConfirmed, OrderShipped, OrderCancelled), so following the topic follows the history.
  */
 const STATUS_OF: Record<string, OrderStatus> = {
   OrderPlaced: 'PENDING',
   PaymentRequested: 'STOCK_RESERVED',
   OrderConfirmed: 'CONFIRMED',
+  OrderShipped: 'SHIPPED',
   OrderCancelled: 'CANCELLED',
 };
-// An order only ever moves forward through these (a confirmed order may still be cancelled).
-const RANK: Record<OrderStatus, number> = { PENDING: 0, STOCK_RESERVED: 1, CONFIRMED: 2, CANCELLED: 3 };
+// An order only ever moves forward through these (a confirmed, unshipped order may still be
+// cancelled); SHIPPED and CANCELLED are both final, so neither follows the other.
+const RANK: Record<OrderStatus, number> = { PENDING: 0, STOCK_RESERVED: 1, CONFIRMED: 2, SHIPPED: 3, CANCELLED: 3 };
 
 /**
  * Decides what a follower of one order sees: the order as it is when the subscription starts,
@@ -36,7 +38,7 @@ export function statusStream(initial: OrderStatus) {
       return status;
     },
     get finished() {
-      return rank === RANK.CANCELLED;
+      return rank === RANK.CANCELLED; // = RANK.SHIPPED: every final status
     },
   };
 }
@@ -44,7 +46,7 @@ export function statusStream(initial: OrderStatus) {
 /**
  * `orderStatusChanged`: the order's customer, staff of a vendor with products in it, and admins
  * may follow it; anyone else gets FORBIDDEN (also for an order that does not exist, which gives
- * nothing away). The stream ends after CANCELLED, which nothing can follow.
+ * nothing away). The stream ends after SHIPPED or CANCELLED, which nothing can follow.
  */
 export const subscriptionResolvers = {
   Subscription: {

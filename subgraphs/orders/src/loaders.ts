@@ -11,6 +11,7 @@ export function createLoaders(db: Queryable) {
     order: oneByKey((ids: readonly string[]) => store.ordersByIds(db, ids.filter(isUuid)), (r) => r.id),
     lines: manyByKey((ids: readonly string[]) => store.linesByOrders(db, ids.filter(isUuid)), (r) => r.order_id),
     history: manyByKey((ids: readonly string[]) => store.eventsByOrders(db, ids.filter(isUuid)), (r) => r.order_id),
+    shipments: manyByKey((ids: readonly string[]) => store.shipmentsByOrders(db, ids.filter(isUuid)), (r) => r.order_id),
     customerOrders: groupedByArgs(async (ids: readonly string[], page: PageKey) => {
       const rows = await store.ordersOfCustomers(db, ids.filter(isUuid), page);
       const pages = new Map<string, store.OrderRow[]>(ids.map((id) => [id, []]));

@@ -1,6 +1,6 @@
 import type { Queryable } from '@cloudlab/kit';
 
-export type OrderStatus = 'PENDING' | 'STOCK_RESERVED' | 'CONFIRMED' | 'CANCELLED';
+export type OrderStatus = 'PENDING' | 'STOCK_RESERVED' | 'CONFIRMED' | 'SHIPPED' | 'CANCELLED';
 export interface OrderRow {
   id: string;
   customer_id: string;
@@ -162,4 +162,43 @@ export async function overdueOrders(q: Queryable, stepTimeoutMs: number, limit =
     [limit, stepTimeoutMs],
   );
   return rows.map((r) => r.id);
+}
+
+export interface ShipmentRow {
+  order_id: string;
+  vendor_id: string;
+  carrier: string;
+  tracking_number: string;
+  shipped_at: Date;
+}
+
+export async function shipmentsByOrders(q: Queryable, ids: readonly string[]): Promise<ShipmentRow[]> {
+  return (await q.query<ShipmentRow>('SELECT * FROM order_shipments WHERE order_id = ANY($1::uuid[]) ORDER BY order_id, shipped_at, vendor_id', [ids])).rows;
+}
+
+export async function insertShipment(q: Queryable, s: { orderId: string; vendorId: string; carrier: string; trackingNumber: string }): Promise<void> {
+  await q.query('INSERT INTO order_shipments (order_id, vendor_id, carrier, tracking_number) VALUES ($1, $2, $3, $4)', [
+    s.orderId,
+    s.vendorId,
+    s.carrier,
+    s.trackingNumber,
+  ]);
+}
+
+/** A page of the orders holding a vendor's lines, newest first (keyset on created_at, id). */
+export async function ordersOfVendor(q: Queryable, vendorId: string, page: { first: number; after: [string, string] | null }): Promise<OrderRow[]> {
+  return (
+    await q.query<OrderRow>(
+      `SELECT ${ORDER_COLUMNS} FROM orders
+       WHERE id IN (SELECT order_id FROM order_lines WHERE vendor_id = $1)
+         AND ($2::timestamptz IS NULL OR (created_at, id) < ($2::timestamptz, $3::uuid))
+       ORDER BY created_at DESC, id DESC LIMIT $4`,
+      [vendorId, page.after?.[0] ?? null, page.after?.[1] ?? null, page.first + 1],
+    )
+  ).rows;
+}
+
+export async function countOrdersOfVendor(q: Queryable, vendorId: string): Promise<number> {
+  const { rows } = await q.query<{ n: number }>('SELECT count(DISTINCT order_id)::int AS n FROM order_lines WHERE vendor_id = $1', [vendorId]);
+  return rows[0]?.n ?? 0;
 }

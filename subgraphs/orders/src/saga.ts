@@ -1,6 +1,7 @@
 import { appError, badInput, ErrorCode, type Queryable, type Viewer } from '@cloudlab/kit';
 import { recordDomainEvent } from '@cloudlab/kit/events';
 import { config } from './config';
+import { orderablePrices } from './price-list';
 import * as store from './store';
 import type { OrderRow, OrderStatus } from './store';
 
@@ -32,9 +33,8 @@ export async function placeOrder(q: Queryable, viewer: Viewer, input: PlaceOrder
   const existing = await store.orderByIdempotencyKey(q, viewer.userId, key);
   if (existing) return replayed(q, existing, quantities, input.paymentToken);
 
-  const prices = new Map((await store.pricesFor(q, [...quantities.keys()])).map((p) => [p.product_id, p]));
-  const unknown = [...quantities.keys()].filter((id) => !prices.has(id));
-  if (unknown.length) throw badInput(`Unknown product ${unknown.join(', ')}`, 'lines');
+  // Lines of several vendors are fine: each line keeps its product's vendor.
+  const prices = await orderablePrices(q, [...quantities.keys()]);
   const currencies = new Set([...prices.values()].map((p) => p.currency));
   if (currencies.size > 1) throw badInput('All lines of an order must be in one currency', 'lines');
 

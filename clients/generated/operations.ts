@@ -21,12 +21,17 @@ export type OrderStatus =
 
 export type PaymentStatus =
   | 'AUTHORIZED'
+  /**
+   * The authorized amount was taken when the order shipped (a moment after shipOrder: the capture
+   * follows the OrderShipped event).
+   */
+  | 'CAPTURED'
   | 'DECLINED'
   /** The provider has not answered yet. */
   | 'PROCESSING'
-  /** Money returned after a confirmed order was cancelled. */
+  /** A captured payment returned (at most what was captured). */
   | 'REFUNDED'
-  /** An authorization given up because the order was cancelled. */
+  /** An authorization given up because the order was cancelled before it shipped (nothing was taken). */
   | 'VOIDED';
 
 export type PlaceOrderInput = {

@@ -6,7 +6,7 @@ import type { Resolvers } from './generated/resolvers';
 import { resolvers } from './resolvers';
 import { seed } from './seed';
 
-/** Payments: authorizations with a simulated provider, voids and refunds. Apollo Server + @apollo/subgraph. */
+/** Payments: authorizations with a simulated provider, captures at shipment, voids and refunds. Apollo Server + @apollo/subgraph. */
 export const definition: SubgraphDefinition<Loaders, Resolvers> = {
   name: 'payments',
   engine: 'apollo',
@@ -14,7 +14,7 @@ export const definition: SubgraphDefinition<Loaders, Resolvers> = {
   resolvers,
   loaders: createLoaders,
   seed,
-  seedTables: ['payments'],
+  seedTables: ['payments', 'provider_calls'],
   consumes,
   timers: [{ name: 'slow-provider-answers', everyMs: 250, run: ({ db }) => answerDue(db) }],
 };

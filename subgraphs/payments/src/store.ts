@@ -1,6 +1,6 @@
 import type { Queryable } from '@cloudlab/kit';
 
-export type PaymentStatus = 'PROCESSING' | 'AUTHORIZED' | 'DECLINED' | 'VOIDED' | 'REFUNDED';
+export type PaymentStatus = 'PROCESSING' | 'AUTHORIZED' | 'DECLINED' | 'VOIDED' | 'CAPTURED' | 'REFUNDED';
 export interface PaymentRow {
   id: string;
   order_id: string;
@@ -11,10 +11,12 @@ export interface PaymentRow {
   status: PaymentStatus;
   decline_reason: string | null;
   answer_at: Date | null;
+  /** What the provider captured when the order shipped; the most a refund returns. */
+  captured_amount: string | null;
   created_at: Date;
 }
 
-const COLUMNS = 'id, order_id, customer_id, amount, currency, token, status, decline_reason, answer_at, created_at';
+const COLUMNS = 'id, order_id, customer_id, amount, currency, token, status, decline_reason, answer_at, captured_amount, created_at';
 
 /** Creates the order's payment once; a second request for the same order returns null. */
 export async function insertPayment(
@@ -36,6 +38,10 @@ export async function lockPaymentForOrder(q: Queryable, orderId: string): Promis
 
 export async function setStatus(q: Queryable, id: string, status: PaymentStatus, declineReason: string | null = null) {
   await q.query('UPDATE payments SET status = $2, decline_reason = coalesce($3, decline_reason), updated_at = now() WHERE id = $1', [id, status, declineReason]);
+}
+
+export async function setCaptured(q: Queryable, id: string, amount: string) {
+  await q.query(`UPDATE payments SET status = 'CAPTURED', captured_amount = $2, updated_at = now() WHERE id = $1`, [id, amount]);
 }
 
 /** Slow authorizations whose answer is due, locked so two instances do not answer one twice. */

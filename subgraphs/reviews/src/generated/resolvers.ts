@@ -20,6 +20,44 @@ export type CacheControlScope =
   | 'PRIVATE'
   | 'PUBLIC';
 
+export type DeletedReview = {
+  __typename?: 'DeletedReview';
+  id: Scalars['ID']['output'];
+  /** The product it was about: its reviewCount and averageRating without the review. */
+  product?: Maybe<Product>;
+};
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  /** The author deletes their review, or an admin removes anyone's; answers what was deleted. */
+  deleteReview: DeletedReview;
+  /** The author changes the rating and/or body of their review (FORBIDDEN for anyone else). */
+  updateReview: Review;
+  /**
+   * A customer reviews a product, once per product (a second review is BAD_USER_INPUT on `productId`:
+   * edit the first). rating 1–5; body 1–5000 characters after trimming (REVIEW_BODY_MIN_LENGTH /
+   * REVIEW_BODY_MAX_LENGTH). A product reviews has not heard of is NOT_FOUND (a new product becomes
+   * reviewable a moment after createProduct, when catalog's event arrives).
+   */
+  writeReview: Review;
+};
+
+
+export type MutationDeleteReviewArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationUpdateReviewArgs = {
+  id: Scalars['ID']['input'];
+  patch: ReviewPatch;
+};
+
+
+export type MutationWriteReviewArgs = {
+  input: ReviewInput;
+};
+
 export type PageInfo = {
   __typename?: 'PageInfo';
   endCursor?: Maybe<Scalars['String']['output']>;
@@ -62,6 +100,11 @@ export type Review = {
   product?: Maybe<Product>;
   /** 1 (poor) to 5 (excellent). */
   rating: Scalars['Int']['output'];
+  /**
+   * The author has a confirmed order containing the product (learned from order events, so it may
+   * turn true a moment after the order is confirmed; false again if that order is cancelled).
+   */
+  verifiedPurchase: Scalars['Boolean']['output'];
 };
 
 export type ReviewConnection = {
@@ -75,6 +118,19 @@ export type ReviewEdge = {
   __typename?: 'ReviewEdge';
   cursor: Scalars['String']['output'];
   node: Review;
+};
+
+export type ReviewInput = {
+  body: Scalars['String']['input'];
+  productId: Scalars['ID']['input'];
+  /** 1 (poor) to 5 (excellent). */
+  rating: Scalars['Int']['input'];
+};
+
+/** Fields left out (or null) stay as they are. */
+export type ReviewPatch = {
+  body?: InputMaybe<Scalars['String']['input']>;
+  rating?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type User = {
@@ -193,35 +249,49 @@ export type FederationReferenceTypes = {
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
   CacheControlScope: CacheControlScope;
+  DeletedReview: ResolverTypeWrapper<Omit<DeletedReview, 'product'> & { product?: Maybe<ResolversTypes['Product']> }>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   Product: ResolverTypeWrapper<EntityRef>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Review: ResolverTypeWrapper<ReviewRow>;
   ReviewConnection: ResolverTypeWrapper<LazyConnection<ReviewRow>>;
   ReviewEdge: ResolverTypeWrapper<Omit<ReviewEdge, 'node'> & { node: ResolversTypes['Review'] }>;
+  ReviewInput: ReviewInput;
+  ReviewPatch: ReviewPatch;
   User: ResolverTypeWrapper<EntityRef>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
+  DeletedReview: Omit<DeletedReview, 'product'> & { product?: Maybe<ResolversParentTypes['Product']> };
+  ID: Scalars['ID']['output'];
+  Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
-  String: Scalars['String']['output'];
   Product: EntityRef;
   Float: Scalars['Float']['output'];
-  ID: Scalars['ID']['output'];
   Query: Record<PropertyKey, never>;
   Review: ReviewRow;
   ReviewConnection: LazyConnection<ReviewRow>;
   ReviewEdge: Omit<ReviewEdge, 'node'> & { node: ResolversParentTypes['Review'] };
+  ReviewInput: ReviewInput;
+  ReviewPatch: ReviewPatch;
   User: EntityRef;
+  String: Scalars['String']['output'];
   Boolean: Scalars['Boolean']['output'];
   Int: Scalars['Int']['output'];
 };
+
+export type AuthDirectiveArgs = {
+  requires?: Maybe<Array<Scalars['String']['input']>>;
+};
+
+export type AuthDirectiveResolver<Result, Parent, ContextType = Context, Args = AuthDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type CacheControlDirectiveArgs = {
   inheritMaxAge?: Maybe<Scalars['Boolean']['input']>;
@@ -230,6 +300,17 @@ export type CacheControlDirectiveArgs = {
 };
 
 export type CacheControlDirectiveResolver<Result, Parent, ContextType = Context, Args = CacheControlDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type DeletedReviewResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DeletedReview'] = ResolversParentTypes['DeletedReview']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType>;
+};
+
+export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  deleteReview?: Resolver<ResolversTypes['DeletedReview'], ParentType, ContextType, RequireFields<MutationDeleteReviewArgs, 'id'>>;
+  updateReview?: Resolver<ResolversTypes['Review'], ParentType, ContextType, RequireFields<MutationUpdateReviewArgs, 'id' | 'patch'>>;
+  writeReview?: Resolver<ResolversTypes['Review'], ParentType, ContextType, RequireFields<MutationWriteReviewArgs, 'input'>>;
+};
 
 export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -255,6 +336,7 @@ export type ReviewResolvers<ContextType = Context, ParentType extends ResolversP
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType>;
   rating?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  verifiedPurchase?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
 export type ReviewConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ReviewConnection'] = ResolversParentTypes['ReviewConnection']> = {
@@ -274,6 +356,8 @@ export type UserResolvers<ContextType = Context, ParentType extends ResolversPar
 };
 
 export type Resolvers<ContextType = Context> = {
+  DeletedReview?: DeletedReviewResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Product?: ProductResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
@@ -284,5 +368,6 @@ export type Resolvers<ContextType = Context> = {
 };
 
 export type DirectiveResolvers<ContextType = Context> = {
+  auth?: AuthDirectiveResolver<any, any, ContextType>;
   cacheControl?: CacheControlDirectiveResolver<any, any, ContextType>;
 };

@@ -17,6 +17,7 @@ const reviews: ReviewRow[] = products.flatMap((productId, p) =>
     rating: 1 + ((p + n) % 5),
     body: `review ${n} of product ${p}`,
     created_at: new Date(Date.UTC(2026, 5, 1) - n * DAY),
+    verified_purchase: n % 2 === 0,
   })),
 );
 

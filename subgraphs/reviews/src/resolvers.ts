@@ -1,5 +1,6 @@
-import { decodeKeysetCursor, pageSize, toConnection, type MercuriusResolvers, type SubgraphContext } from '@cloudlab/kit';
+import { decodeKeysetCursor, pageSize, requireViewer, toConnection, type MercuriusResolvers, type SubgraphContext } from '@cloudlab/kit';
 import type { Loaders, PageKey } from './loaders';
+import { deleteReview, updateReview, writeReview } from './review-writes';
 import type { ReviewRow } from './store';
 import type { Resolvers } from './generated/resolvers';
 
@@ -39,10 +40,21 @@ export const resolvers = {
   Query: {
     review: (_: unknown, { id }: EntityRef, ctx: Ctx) => ctx.loaders.review.load(id),
   },
+  Mutation: {
+    writeReview: (_: unknown, { input }: { input: { productId: string; rating: number; body: string } }, ctx: Ctx) =>
+      writeReview(ctx.db, requireViewer(ctx.viewer), input),
+    updateReview: (_: unknown, args: { id: string; patch: { rating?: number | null; body?: string | null } }, ctx: Ctx) =>
+      updateReview(ctx.db, requireViewer(ctx.viewer), args.id, args.patch),
+    deleteReview: async (_: unknown, { id }: EntityRef, ctx: Ctx) => {
+      const deleted = await deleteReview(ctx.db, requireViewer(ctx.viewer), id);
+      return { id: deleted.id, product: { __typename: 'Product', id: deleted.product_id } };
+    },
+  },
   // mercurius calls __resolveReference(ref, args, context, info), unlike Apollo's (ref, context).
   Review: {
     __resolveReference: (ref: EntityRef, _: unknown, ctx: Ctx) => ctx.loaders.review.load(ref.id),
     createdAt: (r: ReviewRow) => r.created_at.toISOString(),
+    verifiedPurchase: (r: ReviewRow) => r.verified_purchase,
     author: (r: ReviewRow) => ({ __typename: 'User', id: r.author_id }),
     product: (r: ReviewRow) => ({ __typename: 'Product', id: r.product_id }),
   },

@@ -1,5 +1,6 @@
 import '@cloudlab/kit/telemetry/register';
 import { runSubgraph, subgraphFiles, type SubgraphDefinition, type MercuriusResolvers } from '@cloudlab/kit';
+import { consumes } from './events';
 import { createLoaders, type Loaders } from './loaders';
 import type { Resolvers } from './generated/resolvers';
 import { resolvers } from './resolvers';
@@ -13,7 +14,8 @@ export const definition: SubgraphDefinition<Loaders, MercuriusResolvers<Resolver
   resolvers,
   loaders: createLoaders,
   seed,
-  seedTables: ['reviews'],
+  seedTables: ['reviews', 'products', 'purchases'],
+  consumes,
 };
 
 if (require.main === module) void runSubgraph(definition);

@@ -7,6 +7,7 @@ export interface ReviewRow {
   rating: number;
   body: string;
   created_at: Date;
+  verified_purchase: boolean;
 }
 export interface RatingRow {
   product_id: string;
@@ -21,7 +22,7 @@ export interface AuthorCountRow {
 /** Whose reviews a page lists: a product's or an author's. */
 export type ReviewOwner = 'product_id' | 'author_id';
 
-const REVIEW_COLUMNS = 'id, product_id, author_id, rating, body, created_at';
+const REVIEW_COLUMNS = 'id, product_id, author_id, rating, body, created_at, verified_purchase';
 
 export async function reviewsByIds(q: Queryable, ids: readonly string[]): Promise<ReviewRow[]> {
   if (!ids.length) return [];

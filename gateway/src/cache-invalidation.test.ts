@@ -1,10 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { EventPayloads, Topics } from '@cloudlab/kit/events';
-import { INVALIDATING_TOPICS } from './cache-invalidation';
+import { INVALIDATING_TOPICS, tagsOf } from './cache-invalidation';
+import { listingTag, listingTags } from './plugins/response-cache';
+import { parse, type OperationDefinitionNode } from 'graphql';
 
 describe('cache invalidation', () => {
   it('listens only to topics that some domain publishes events on (the event catalog)', () => {
     const published = new Set(Object.keys(EventPayloads).map((domain) => Topics[domain as keyof typeof Topics]));
     expect(INVALIDATING_TOPICS.filter((topic) => !published.has(topic as (typeof Topics)[keyof typeof Topics]))).toEqual([]);
+  });
+
+  it('drops the storefront listing when a product is listed, and only the entities named when one changes', () => {
+    const P = '11111111-1111-4111-8111-111111111111';
+    const V = '22222222-2222-4222-8222-222222222222';
+    const C = '33333333-3333-4333-8333-333333333333';
+    const storefront = listingTags(parse('query { products(first: 12) { edges { node { id } } } categories { id } }').definitions[0] as OperationDefinitionNode);
+    const created = tagsOf({ type: 'ProductCreated', aggregateId: P, data: { productId: P, vendorId: V, categoryId: C, price: '1.00' } });
+    const updated = tagsOf({ type: 'ProductUpdated', aggregateId: P, data: { productId: P, vendorId: V, price: '2.00' } });
+    expect([...storefront].filter((t) => created.has(t))).toEqual([listingTag('products')]);
+    expect([...storefront].filter((t) => updated.has(t))).toEqual([]);
+    expect(updated).toEqual(new Set([P.toLowerCase(), V.toLowerCase()]));
   });
 });

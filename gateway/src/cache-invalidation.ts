@@ -1,13 +1,25 @@
 import type { Logger } from '@cloudlab/kit';
 import { Topics, createEventBus, messageToEnvelope, type EventBus, type Subscription } from '@cloudlab/kit/events';
-import { idsIn } from './plugins/response-cache';
+import { idsIn, listingTag } from './plugins/response-cache';
 
 /**
- * Domains whose events change what cached responses show: stock levels. Catalog publishes no
- * events yet (prices and names change only by seeding), so listening to it would promise an
- * invalidation that never comes; the marketplace issue adds catalog's events and its topic here.
+ * Domains whose events change what cached responses show: stock levels (inventory), products'
+ * names, prices, categories and archiving (catalog).
  */
-export const INVALIDATING_TOPICS: string[] = [Topics.inventory];
+export const INVALIDATING_TOPICS: string[] = [Topics.inventory, Topics.catalog];
+
+/**
+ * Events that add an entity to a listing whose cached pages do not name it yet: a new product
+ * is first in `products` (newest first). Its category's pages carry the category id already.
+ */
+const LISTINGS: Record<string, string[]> = { ProductCreated: [listingTag('products')] };
+
+/** What an event invalidates: its aggregate id, every `…Id` in its data, and the listings it adds to. */
+export function tagsOf(event: { type: string; aggregateId: string; data: unknown }): Set<string> {
+  const tags = idsIn(event.data, new Set([event.aggregateId.toLowerCase()]));
+  for (const tag of LISTINGS[event.type] ?? []) tags.add(tag);
+  return tags;
+}
 
 export interface InvalidationOptions {
   databaseUrl?: string;
@@ -53,7 +65,7 @@ export function startCacheInvalidation(o: InvalidationOptions): { ready: Promise
           const decoded = messageToEnvelope(message);
           if (!decoded.ok) return log.warn({ topic: message.topic, reason: decoded.reason }, 'skipping a message that is not an event');
           const { event } = decoded;
-          const n = await o.invalidate(idsIn(event.data, new Set([event.aggregateId.toLowerCase()])), event.type);
+          const n = await o.invalidate(tagsOf(event), event.type);
           if (n) log.debug({ type: event.type, aggregateId: event.aggregateId, deleted: n }, 'cached responses invalidated');
         },
       });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { HeaderMap, type ApolloServerPlugin, type GraphQLRequestContext } from '@apollo/server';
-import { Kind, visit, type ArgumentNode, type DocumentNode, type ObjectFieldNode } from 'graphql';
+import { Kind, visit, type ArgumentNode, type DocumentNode, type ObjectFieldNode, type OperationDefinitionNode } from 'graphql';
 import { Counter } from 'prom-client';
 import { registry, type Logger } from '@cloudlab/kit';
 import type { CacheStore } from '../cache-store';
@@ -111,6 +111,19 @@ export function idsInArguments(document: DocumentNode, variables: Record<string,
   return into;
 }
 
+/**
+ * A listing's tag: every cached query that selects root field `field` (`products`) carries it, so
+ * an event that adds to a listing (ProductCreated) can invalidate listings that do not name the
+ * new entity yet.
+ */
+export const listingTag = (field: string) => `query.${field.toLowerCase()}`;
+
+/** The listing tags of an operation's root fields (fields inside root fragments are not seen). */
+export function listingTags(operation: Partial<Pick<OperationDefinitionNode, 'selectionSet'>> | undefined, into = new Set<string>()): Set<string> {
+  for (const s of operation?.selectionSet?.selections ?? []) if (s.kind === Kind.FIELD) into.add(listingTag(s.name.value));
+  return into;
+}
+
 /** Same document, operation and variables → same key; key order in the variables does not matter. */
 export function cacheKey(queryHash: string, operationName: string | null | undefined, variables: unknown): string {
   return createHash('sha256').update(`${queryHash}\n${operationName ?? ''}\n${stableJson(variables ?? {})}`).digest('base64url');
@@ -194,7 +207,7 @@ export function responseCache(
           const policy = facts.policy(rc.contextValue);
           const userId = rc.contextValue.viewer?.userId;
           if (errors || !data || !policy || (policy.scope === 'PRIVATE' && !userId)) return void results.inc({ result: 'uncacheable' });
-          const tags = ids();
+          const tags = listingTags(rc.operation, ids());
           const http = rc.overallCachePolicy.policyIfCacheable();
           const entry = { data, maxAge: policy.maxAge, scope: policy.scope, storedAt: Date.now(), http: http && { maxAge: http.maxAge, scope: http.scope } };
           if (tags.size > MAX_TAGS || JSON.stringify(entry).length > o.maxEntryBytes) return void results.inc({ result: 'uncacheable' });

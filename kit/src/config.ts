@@ -81,6 +81,14 @@ export const subgraphEnv = {
   KAFKA_BROKERS: z.string().default(''),
   // Prefix for topic and group names on a shared broker (tests use one per run).
   KAFKA_NAMESPACE: z.string().regex(/^[a-zA-Z0-9._-]*$/, 'letters, digits, . _ - only').default(''),
+  // Partitions of the topics a subgraph creates on Kafka (the unit of parallelism across instances).
+  EVENT_TOPIC_PARTITIONS: env.int(6, 1),
+  // Parallel lanes per consumer poll (different aggregates side by side, one aggregate in order).
+  EVENT_CONSUMER_LANES: env.int(4, 1),
+  // Most events a consumer applies in one transaction.
+  EVENT_CONSUMER_MAX_BATCH: env.int(50, 1),
+  // Most outbox rows the relay publishes in one round trip.
+  OUTBOX_BATCH_SIZE: env.int(500, 1),
 };
 
 /** Token rules shared by accounts (which signs user tokens) and the gateway (which verifies them). */

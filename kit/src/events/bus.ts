@@ -1,6 +1,5 @@
 import type { Logger } from '../logger';
-import { Backoff, sleep } from './backoff';
-import { eventMetrics } from './metrics';
+import { retryUntilDone, type BatchHandler } from './lanes';
 
 /** What travels on a topic: Kafka's record shape, reduced to what Cloud Lab uses. */
 export interface BusMessage {
@@ -37,9 +36,21 @@ export interface SubscribeOptions {
   fromBeginning?: boolean;
   /**
    * Called once per message, in order per key. The offset is committed only after it resolves;
-   * if it throws, the same message is retried with backoff and nothing behind it moves on.
+   * if it throws, the same message is retried with backoff and nothing behind it (same lane) moves on.
    */
-  handler: MessageHandler;
+  handler?: MessageHandler;
+  /**
+   * Instead of `handler`: called with up to `maxBatch` messages at once (in order per key), so a
+   * consumer can apply them in one transaction. Throw and the whole batch is retried.
+   */
+  handleBatch?: BatchHandler;
+  /**
+   * Messages of different keys are handled in up to this many parallel lanes per poll (same key,
+   * same lane, in order). Default: the bus's EVENT_CONSUMER_LANES. 1 = strictly one at a time.
+   */
+  lanes?: number;
+  /** Most messages per handleBatch call; default the bus's EVENT_CONSUMER_MAX_BATCH. */
+  maxBatch?: number;
 }
 
 export interface Subscription {
@@ -53,12 +64,26 @@ export interface EventBus {
   publish(topic: string, messages: BusMessage[]): Promise<void>;
   /** Resolves once the subscription is positioned, so a publish after it is seen. */
   subscribe(options: SubscribeOptions): Promise<Subscription>;
+  /**
+   * How far a consumer group is behind on `topics`, per partition (committed offsets against the
+   * end of each partition). For metrics and the saga's step clock; a group that never committed
+   * counts from the start of the topic.
+   */
+  lag(groupId: string, topics: string[]): Promise<PartitionLag[]>;
   close(): Promise<void>;
 }
+
+/** Defaults for how subscriptions take their work (SubscribeOptions.lanes / maxBatch). */
+export interface ConsumerTuning {
+  lanes: number;
+  maxBatch: number;
+}
+
 
 /** Checks what both implementations require of a subscription. */
 export function checkSubscribeOptions(options: SubscribeOptions): { broadcast: boolean } {
   if (!options.topics.length) throw new Error('subscribe: at least one topic is required');
+  if (!options.handler === !options.handleBatch) throw new Error('subscribe: give exactly one of handler and handleBatch');
   if (options.broadcast && options.groupId) {
     throw new Error(`subscribe: a broadcast subscription has no group (got groupId "${options.groupId}")`);
   }
@@ -69,25 +94,17 @@ export function checkSubscribeOptions(options: SubscribeOptions): { broadcast: b
  * Runs the handler until it succeeds (at-least-once: the caller commits only after `true`).
  * Returns false when the subscription closes first; the message is then redelivered later.
  */
-export async function deliverWithRetry(
+export function deliverWithRetry(
   handler: MessageHandler,
   message: DeliveredMessage,
   ctx: { log: Logger; signal: AbortSignal; group: string },
 ): Promise<boolean> {
-  const backoff = new Backoff(100, 5_000);
-  for (;;) {
-    if (ctx.signal.aborted) return false;
-    try {
-      await handler(message);
-      return true;
-    } catch (err) {
-      eventMetrics.handlerFailures.inc({ topic: message.topic, group: ctx.group });
-      const delay = backoff.next();
-      ctx.log.warn(
-        { err, topic: message.topic, partition: message.partition, offset: message.offset, attempt: backoff.attempts, retryInMs: delay },
-        'event handler failed; retrying the same message',
-      );
-      await sleep(delay, ctx.signal);
-    }
-  }
+  return retryUntilDone(() => handler(message), [message], ctx);
+}
+
+/** Lag of a consumer group on one partition of a topic: messages published but not yet consumed. */
+export interface PartitionLag {
+  topic: string;
+  partition: number;
+  lag: number;
 }

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { describe, expect, it, vi } from 'vitest';
 import type { Db, Queryable } from '../db/pool';
-import type { DeliveredMessage, EventBus, MessageHandler } from './bus';
+import type { DeliveredMessage, EventBus } from './bus';
+import type { BatchHandler } from './lanes';
 import { MalformedEventError, handleEvents, readEvent, recordDomainEvent } from './domain-events';
 import { createEnvelope, envelopeToMessage, messageToEnvelope, topicFor, type EventEnvelope } from './envelope';
 import { consumeEvents } from './inbox';
@@ -83,14 +84,14 @@ describe('typed domain events', () => {
 
 describe('the inbox with typed handlers', () => {
   const start = async (fail: Error | undefined) => {
-    let deliver: MessageHandler | undefined;
-    const bus = { subscribe: async (o: { handler: MessageHandler }) => ((deliver = o.handler), { close: async () => {} }) } as unknown as EventBus;
+    let deliver: BatchHandler | undefined;
+    const bus = { subscribe: async (o: { handleBatch: BatchHandler }) => ((deliver = o.handleBatch), { close: async () => {} }) } as unknown as EventBus;
     const db = { tx: (fn: (q: Queryable) => Promise<unknown>) => fn(outbox().q) } as unknown as Db;
     const log = pino({ level: 'silent' });
     const error = vi.spyOn(log, 'error');
     const consumer = handleEvents({ OrderConfirmed: async () => { if (fail) throw fail; } });
     await consumeEvents({ db, bus, consumer: 'test', topics: consumer.topics, handle: consumer.handle, log });
-    const send = (event: EventEnvelope) => deliver!({ ...envelopeToMessage(event), topic: Topics.orders, partition: 0, offset: '1' } as DeliveredMessage);
+    const send = (event: EventEnvelope) => deliver!([{ ...envelopeToMessage(event), topic: Topics.orders, partition: 0, offset: '1' } as DeliveredMessage]);
     return { send, error };
   };
 

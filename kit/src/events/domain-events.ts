@@ -51,10 +51,14 @@ export type EventHandlers = {
  * producers, each payload is parsed by its schema before its handler sees it (a malformed one
  * throws MalformedEventError), and events without a handler are ignored.
  */
-export function handleEvents(handlers: EventHandlers): { topics: string[]; handle: (event: EventEnvelope, q: Queryable) => Promise<void> } {
+export function handleEvents(
+  handlers: EventHandlers,
+  options: { prepare?: (events: EventEnvelope[], q: Queryable) => Promise<void> } = {},
+): { topics: string[]; handle: (event: EventEnvelope, q: Queryable) => Promise<void>; prepare?: (events: EventEnvelope[], q: Queryable) => Promise<void> } {
   const types = Object.keys(handlers) as EventType[];
   return {
     topics: [...new Set(types.map((type) => Topics[domainOf(type)]))],
+    prepare: options.prepare,
     async handle(event, q) {
       // Only the catalog's producer of a type is trusted for it (a topic carries one domain).
       if (!isEventType(event.type) || domainOf(event.type) !== event.source) return;

@@ -1,5 +1,5 @@
 import type { Logger } from '../logger';
-import type { EventBus } from './bus';
+import type { ConsumerTuning, EventBus } from './bus';
 import { createKafkaBus } from './kafka-bus';
 import { createPgLogBus } from './pg-log-bus';
 
@@ -12,6 +12,8 @@ export * from './payloads';
 export { MalformedEventError, recordDomainEvent, handleEvents, readEvent, type EventHandlers } from './domain-events';
 export { startOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
 export { consumeEvents, type ConsumeEventsOptions } from './inbox';
+export { splitIntoLanes, type BatchHandler } from './lanes';
+export { eventMetrics } from './metrics';
 export { traceHeadersForNewEvent, withConsumerSpan } from './trace-context';
 
 export interface EventBusConfig {
@@ -25,6 +27,10 @@ export interface EventBusConfig {
   log: Logger;
   /** Kafka only: prefix for topic and group names on a shared broker (see KafkaBusOptions). */
   namespace?: string;
+  /** Kafka only: partitions of the topics the bus creates (default 6). */
+  partitions?: number;
+  /** Subscriptions' default lanes and batch size. */
+  tuning?: ConsumerTuning;
 }
 
 /**
@@ -36,8 +42,8 @@ export async function createEventBus(config: EventBusConfig): Promise<EventBus> 
   const log = config.log.child({ component: 'events' });
   if (brokers.length) {
     log.info({ brokers, namespace: config.namespace }, 'event bus: Kafka');
-    return createKafkaBus({ brokers, clientId: config.clientId, log, namespace: config.namespace });
+    return createKafkaBus({ brokers, clientId: config.clientId, log, namespace: config.namespace, partitions: config.partitions, tuning: config.tuning });
   }
   log.info({ database: `${config.dbPrefix}events` }, 'event bus: embedded log in Postgres');
-  return createPgLogBus({ serverUrl: config.databaseUrl, dbPrefix: config.dbPrefix, log });
+  return createPgLogBus({ serverUrl: config.databaseUrl, dbPrefix: config.dbPrefix, log, tuning: config.tuning });
 }

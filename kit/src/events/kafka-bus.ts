@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Admin, ProduceAcks, Producer, stringSerializers } from '@platformatic/kafka';
 import type { Logger } from '../logger';
-import { checkSubscribeOptions, type BusMessage, type EventBus, type SubscribeOptions, type Subscription } from './bus';
+import { checkSubscribeOptions, type BusMessage, type ConsumerTuning, type EventBus, type PartitionLag, type SubscribeOptions, type Subscription } from './bus';
 import { KafkaSubscription } from './kafka-subscription';
 
 export interface KafkaBusOptions {
@@ -13,8 +13,11 @@ export interface KafkaBusOptions {
    * (e.g. an e2e run next to `pnpm start`). Subscribers still see the unprefixed topic names.
    */
   namespace?: string;
+  /** Partitions of the topics the bus creates (EVENT_TOPIC_PARTITIONS, default 6). */
   partitions?: number;
   replicationFactor?: number;
+  /** Subscriptions' default lanes and batch size. */
+  tuning?: ConsumerTuning;
   /** How long subscribe() waits for the consumer to be positioned before returning anyway. */
   readyTimeoutMs?: number;
 }
@@ -46,7 +49,7 @@ export function createKafkaBus(options: KafkaBusOptions): EventBus {
     const existing = new Set(await admin.listTopics());
     const toCreate = missing.filter((t) => !existing.has(t));
     if (toCreate.length) {
-      const spec = { topics: toCreate, partitions: options.partitions ?? 3, replicas: options.replicationFactor ?? 1 };
+      const spec = { topics: toCreate, partitions: options.partitions ?? 6, replicas: options.replicationFactor ?? 1 };
       await admin.createTopics(spec).catch(async (err: Error) => {
         const now = new Set(await admin.listTopics());
         if (toCreate.some((t) => !now.has(t))) throw new Error(`Kafka: could not create topics ${toCreate.join(', ')}: ${err.message}`, { cause: err });
@@ -76,7 +79,12 @@ export function createKafkaBus(options: KafkaBusOptions): EventBus {
         topics,
         logicalTopic: logical,
         fromBeginning: broadcast ? false : (opts.fromBeginning ?? true),
-        handler: opts.handler,
+        delivery: {
+          handler: opts.handler,
+          handleBatch: opts.handleBatch,
+          lanes: opts.lanes ?? options.tuning?.lanes ?? 4,
+          maxBatch: opts.maxBatch ?? options.tuning?.maxBatch ?? 50,
+        },
         log,
         readyTimeoutMs: options.readyTimeoutMs ?? 15_000,
         // Inside the subscription's retry loop, so a process can start while the broker is away.
@@ -93,6 +101,24 @@ export function createKafkaBus(options: KafkaBusOptions): EventBus {
       };
       open.add(handle);
       return handle;
+    },
+    async lag(groupId: string, topics: string[]): Promise<PartitionLag[]> {
+      const names = topics.map(physical);
+      const [committed] = await admin.listConsumerGroupOffsets({ groups: [{ groupId: physical(groupId), topics: names.map((name) => ({ name, partitionIndexes: [] })) }] });
+      const at = new Map<string, bigint>();
+      for (const t of committed?.topics ?? []) for (const p of t.partitions) at.set(`${t.name}:${p.partitionIndex}`, p.committedOffset);
+      const metadata = await admin.metadata({ topics: names });
+      const request = names.map((name) => ({
+        name,
+        partitions: Array.from({ length: metadata.topics.get(name)?.partitionsCount ?? 0 }, (_, partitionIndex) => ({ partitionIndex, timestamp: -1n })),
+      }));
+      const ends = await admin.listOffsets({ topics: request });
+      return ends.flatMap((t) =>
+        t.partitions.map((p) => {
+          const done = at.get(`${t.name}:${p.partitionIndex}`) ?? 0n;
+          return { topic: logical(t.name), partition: p.partitionIndex, lag: Number(p.offset - (done < 0n ? 0n : done)) };
+        }),
+      );
     },
     async close() {
       await Promise.all([...open].map((s) => s.close()));

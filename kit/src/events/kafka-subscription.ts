@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Consumer, MessagesStreamModes, stringDeserializers, type Message, type MessagesStream } from '@platformatic/kafka';
 import type { Logger } from '../logger';
 import { Backoff, sleep } from './backoff';
-import { deliverWithRetry, type DeliveredMessage, type MessageHandler, type Subscription } from './bus';
+import type { DeliveredMessage, Subscription } from './bus';
+import { deliverInLanes, type BatchDelivery } from './lanes';
 
 type StringMessage = Message<string, string, string, string>;
 type StringStream = MessagesStream<string, string, string, string>;
@@ -16,7 +17,7 @@ export interface KafkaSubscriptionOptions {
   /** Maps a physical topic back to the name the application uses. */
   logicalTopic: (topic: string) => string;
   fromBeginning: boolean;
-  handler: MessageHandler;
+  delivery: BatchDelivery;
   log: Logger;
   /** How long subscribe() waits to be positioned before it returns and keeps trying alone. */
   readyTimeoutMs: number;
@@ -28,6 +29,8 @@ export interface KafkaSubscriptionOptions {
 // which keeps its client state and group membership for a quick resume.
 const REPLACE_AFTER_FAILURES = 5;
 const COMMIT_EVERY_MS = 200;
+// Most messages handed over in one poll (the stream's buffer holds up to highWaterMark more).
+const MAX_POLL = 500;
 
 /**
  * A supervised consumer: reads in order, commits each offset only after the handler resolved,
@@ -82,7 +85,7 @@ export class KafkaSubscription implements Subscription {
       maxWaitTime: 500,
       sessionTimeout: 6_000,
       heartbeatInterval: 1_000,
-      highWaterMark: 128,
+      highWaterMark: 1024,
       retries: 3,
       retryDelay: 500,
     });
@@ -126,12 +129,17 @@ export class KafkaSubscription implements Subscription {
         if (failures || backoff.attempts) this.o.log.info({ group: this.o.groupId }, 'Kafka consumer resumed');
         failures = 0;
         backoff.reset();
+        // A poll's worth of messages (what the stream holds already) is handled at once: keys in
+        // parallel lanes, batches per lane. Meanwhile the stream fetches the next poll.
+        const poll: StringMessage[] = [];
         for await (const message of stream as AsyncIterable<StringMessage>) {
           // A fetch in flight across a rebalance can return records of partitions that now
           // belong to another member: skip them (the owner reads them too) and never commit
           // for them, or the owner's unprocessed records could be committed past.
           if (!isAssigned(consumer, message.topic, message.partition)) continue;
-          if (!(await this.handle(message))) break;
+          poll.push(message);
+          if (stream.readableLength > 0 && poll.length < MAX_POLL) continue;
+          if (!(await this.handle(poll.splice(0)))) break;
         }
       } catch (err) {
         failures++;
@@ -148,19 +156,20 @@ export class KafkaSubscription implements Subscription {
     if (consumer) await closeConsumer(consumer);
   }
 
-  /** Delivers one message and commits it; false when the subscription closed first. */
-  private async handle(message: StringMessage): Promise<boolean> {
-    const delivered: DeliveredMessage = {
+  /** Delivers a poll's messages and marks them for commit; false when the subscription closed first. */
+  private async handle(messages: StringMessage[]): Promise<boolean> {
+    const delivered: DeliveredMessage[] = messages.map((message) => ({
       topic: this.o.logicalTopic(message.topic),
       partition: message.partition,
       offset: message.offset.toString(),
       key: message.key ?? '',
       value: message.value ?? '',
       headers: Object.fromEntries(message.headers ?? []),
-    };
-    const handled = await deliverWithRetry(this.o.handler, delivered, { log: this.o.log, signal: this.stop.signal, group: this.o.groupId });
+    }));
+    const handled = await deliverInLanes(delivered, this.o.delivery, { log: this.o.log, signal: this.stop.signal, group: this.o.groupId });
     if (!handled) return false;
-    this.uncommitted.set(`${message.topic}:${message.partition}`, message);
+    // In partition order, so the last one per partition is the one to commit.
+    for (const message of messages) this.uncommitted.set(`${message.topic}:${message.partition}`, message);
     this.commitTimer ??= setTimeout(() => void this.commitHandled(), COMMIT_EVERY_MS);
     return true;
   }

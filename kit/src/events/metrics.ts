@@ -1,8 +1,11 @@
 import { Counter, Gauge } from 'prom-client';
+import type { PartitionLag } from './bus';
 import { registry } from '../metrics';
 
 /** Outbox backlog per domain, read from the database at scrape time (see outbox-relay.ts). */
 const pendingSources = new Map<string, () => Promise<number>>();
+/** Consumer lag per group, read from the bus at scrape time (see server/events.ts). */
+const lagSources = new Map<string, () => Promise<PartitionLag[]>>();
 
 export const eventMetrics = {
   published: new Counter({
@@ -42,7 +45,26 @@ export const eventMetrics = {
       }
     },
   }),
+  consumerLag: new Gauge({
+    name: 'cloudlab_consumer_lag',
+    help: 'Messages published but not yet consumed (committed), per consumer group, topic and partition',
+    labelNames: ['group', 'topic', 'partition'],
+    registers: [registry],
+    async collect() {
+      for (const [group, read] of lagSources) {
+        const lags = await read().catch(() => undefined);
+        for (const l of lags ?? []) this.set({ group, topic: l.topic, partition: String(l.partition) }, l.lag);
+      }
+    },
+  }),
 };
+
+export function trackConsumerLag(group: string, read: () => Promise<PartitionLag[]>): () => void {
+  lagSources.set(group, read);
+  return () => {
+    if (lagSources.get(group) === read) lagSources.delete(group);
+  };
+}
 
 export function trackOutboxPending(domain: string, read: () => Promise<number>): () => void {
   pendingSources.set(domain, read);

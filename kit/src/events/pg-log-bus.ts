@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { databaseUrl, ensureDatabase, logPoolErrors } from '../db/pool';
 import type { Logger } from '../logger';
-import { checkSubscribeOptions, type BusMessage, type EventBus, type SubscribeOptions, type Subscription } from './bus';
+import { checkSubscribeOptions, type BusMessage, type ConsumerTuning, type EventBus, type PartitionLag, type SubscribeOptions, type Subscription } from './bus';
 import { listen } from './listen';
 import { PgLogSubscription } from './pg-log-subscription';
 import { poolTx } from './pool-tx';
@@ -20,6 +20,8 @@ export interface PgLogBusOptions {
    * same server.
    */
   poolMax?: number;
+  /** Subscriptions' default lanes and batch size. */
+  tuning?: ConsumerTuning;
 }
 
 const CHANNEL = 'cloudlab_events';
@@ -90,10 +92,15 @@ export async function createPgLogBus(options: PgLogBusOptions): Promise<EventBus
         groupId: broadcast ? undefined : opts.groupId,
         topics: opts.topics,
         fromBeginning: opts.fromBeginning ?? true,
-        handler: opts.handler,
+        delivery: {
+          handler: opts.handler,
+          handleBatch: opts.handleBatch,
+          lanes: opts.lanes ?? options.tuning?.lanes ?? 4,
+          maxBatch: opts.maxBatch ?? options.tuning?.maxBatch ?? 50,
+        },
         log,
         pollIntervalMs: options.pollIntervalMs ?? 1_000,
-        batchSize: options.batchSize ?? 100,
+        batchSize: options.batchSize ?? 500,
       });
       await subscription.start();
       subscriptions.add(subscription);
@@ -103,6 +110,15 @@ export async function createPgLogBus(options: PgLogBusOptions): Promise<EventBus
           await subscription.close();
         },
       };
+    },
+    async lag(groupId: string, topics: string[]): Promise<PartitionLag[]> {
+      const { rows } = await pool.query<{ topic: string; lag: string }>(
+        `SELECT t.topic, (SELECT count(*) FROM event_log l WHERE l.topic = t.topic AND l.seq >
+                           coalesce((SELECT last_seq FROM event_offsets o WHERE o.group_id = $1 AND o.topic = t.topic), 0)) AS lag
+         FROM unnest($2::text[]) AS t(topic)`,
+        [groupId, topics],
+      );
+      return rows.map((r) => ({ topic: r.topic, partition: 0, lag: Math.max(0, Number(r.lag)) }));
     },
     async close() {
       await Promise.all([...subscriptions].map((s) => s.close()));

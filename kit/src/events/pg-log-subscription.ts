@@ -2,7 +2,8 @@ import type pg from 'pg';
 import type { Queryable } from '../db/pool';
 import type { Logger } from '../logger';
 import { Backoff, Wakeup, sleep } from './backoff';
-import { deliverWithRetry, type DeliveredMessage, type MessageHandler, type Subscription } from './bus';
+import type { DeliveredMessage, Subscription } from './bus';
+import { deliverInLanes, type BatchDelivery } from './lanes';
 import { poolTx } from './pool-tx';
 
 export interface PgLogSubscriptionOptions {
@@ -11,7 +12,7 @@ export interface PgLogSubscriptionOptions {
   groupId: string | undefined;
   topics: string[];
   fromBeginning: boolean;
-  handler: MessageHandler;
+  delivery: BatchDelivery;
   log: Logger;
   pollIntervalMs: number;
   batchSize: number;
@@ -26,7 +27,8 @@ interface LogRow {
 
 /**
  * One subscription on the embedded log: reads each topic in seq order from its offset, hands
- * every row to the handler (retrying until it succeeds) and only then advances the offset.
+ * the rows read to the handler (keys in parallel lanes, in order per key, retrying until they
+ * succeed) and only then advances the offset.
  * Instances of one group share an offset row; `FOR UPDATE SKIP LOCKED` on it lets one instance
  * at a time work a topic, which keeps the topic's order.
  */
@@ -91,10 +93,8 @@ export class PgLogSubscription implements Subscription {
     const { groupId } = this.o;
     if (groupId === undefined) {
       const rows = await this.read(this.poolQ, topic, this.memoryOffsets.get(topic) ?? 0);
-      for (const row of rows) {
-        if (!(await this.deliver(topic, row, 'broadcast'))) return false;
-        this.memoryOffsets.set(topic, row.seq);
-      }
+      if (!rows.length || !(await this.deliver(topic, rows, 'broadcast'))) return false;
+      this.memoryOffsets.set(topic, rows.at(-1)!.seq);
       return rows.length === this.o.batchSize;
     }
     return poolTx(this.o.pool, async (q) => {
@@ -104,11 +104,10 @@ export class PgLogSubscription implements Subscription {
       );
       if (!offset.rowCount) return false; // another instance of the group is on this topic
       const rows = await this.read(q, topic, Number(offset.rows[0].last_seq));
-      for (const row of rows) {
-        if (!(await this.deliver(topic, row, groupId))) return false;
-        // Not durable until commit; a crash before it means redelivery, which the inbox absorbs.
-        await q.query('UPDATE event_offsets SET last_seq = $3 WHERE group_id = $1 AND topic = $2', [groupId, topic, row.seq]);
-      }
+      // The whole read is handled (keys in parallel lanes, in order per key) before the offset
+      // moves; a crash or close before that means redelivery, which the inbox absorbs.
+      if (!rows.length || !(await this.deliver(topic, rows, groupId))) return false;
+      await q.query('UPDATE event_offsets SET last_seq = $3 WHERE group_id = $1 AND topic = $2', [groupId, topic, rows.at(-1)!.seq]);
       return rows.length === this.o.batchSize;
     });
   }
@@ -121,8 +120,8 @@ export class PgLogSubscription implements Subscription {
     return rows;
   }
 
-  private deliver(topic: string, row: LogRow, group: string): Promise<boolean> {
-    const message: DeliveredMessage = { topic, partition: 0, offset: String(row.seq), key: row.key, value: row.value, headers: row.headers };
-    return deliverWithRetry(this.o.handler, message, { log: this.o.log, signal: this.stop.signal, group });
+  private deliver(topic: string, rows: LogRow[], group: string): Promise<boolean> {
+    const messages: DeliveredMessage[] = rows.map((row) => ({ topic, partition: 0, offset: String(row.seq), key: row.key, value: row.value, headers: row.headers }));
+    return deliverInLanes(messages, this.o.delivery, { log: this.o.log, signal: this.stop.signal, group });
   }
 }

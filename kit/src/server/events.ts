@@ -1,5 +1,6 @@
 import type { Db } from '../db/pool';
-import { consumeEvents, createEventBus, startOutboxRelay, type EventBus, type Subscription } from '../events';
+import { consumeEvents, createEventBus, startOutboxRelay, type ConsumerTuning, type EventBus, type Subscription } from '../events';
+import { trackConsumerLag } from '../events/metrics';
 import type { Logger } from '../logger';
 import type { SubgraphDefinition } from './definition';
 
@@ -9,7 +10,17 @@ import type { SubgraphDefinition } from './definition';
  */
 export async function startEvents(
   def: SubgraphDefinition<any>,
-  deps: { db: Db; log: Logger; databaseUrl: string; dbPrefix: string; kafkaBrokers: string; namespace: string },
+  deps: {
+    db: Db;
+    log: Logger;
+    databaseUrl: string;
+    dbPrefix: string;
+    kafkaBrokers: string;
+    namespace: string;
+    partitions?: number;
+    tuning?: ConsumerTuning;
+    outboxBatchSize?: number;
+  },
 ): Promise<{ bus: EventBus; stop: () => Promise<void> }> {
   const { log } = deps;
   const db = deps.db.withSource('events');
@@ -19,12 +30,17 @@ export async function startEvents(
     dbPrefix: deps.dbPrefix,
     clientId: def.name,
     namespace: deps.namespace,
+    partitions: deps.partitions,
+    tuning: deps.tuning,
     log,
   });
-  const relay = startOutboxRelay({ db, bus, domain: def.name, log });
+  const relay = startOutboxRelay({ db, bus, domain: def.name, log, batchSize: deps.outboxBatchSize });
   let consumer: Subscription | undefined;
+  let untrackLag = () => undefined as void;
   if (def.consumes) {
-    consumer = await consumeEvents({ db, bus, consumer: def.name, topics: def.consumes.topics, handle: def.consumes.handle, log });
+    const { topics, handle, prepare } = def.consumes;
+    consumer = await consumeEvents({ db, bus, consumer: def.name, topics, handle, prepare, log });
+    untrackLag = trackConsumerLag(def.name, () => bus.lag(def.name, topics));
   }
   const timers = (def.timers ?? []).map((timer) => {
     let running = false;
@@ -32,7 +48,7 @@ export async function startEvents(
       if (running) return;
       running = true;
       timer
-        .run({ db, log })
+        .run({ db, log, bus })
         .catch((err) => log.error({ err, timer: timer.name }, 'timer failed'))
         .finally(() => (running = false));
     }, timer.everyMs);
@@ -41,6 +57,7 @@ export async function startEvents(
     bus,
     stop: async () => {
       for (const t of timers) clearInterval(t);
+      untrackLag();
       await consumer?.close();
       await relay.stop();
       await bus.close();

@@ -41,6 +41,9 @@ export async function runSubgraph<L>(def: SubgraphDefinition<L>) {
     dbPrefix: config.DB_PREFIX,
     kafkaBrokers: config.KAFKA_BROKERS,
     namespace: config.KAFKA_NAMESPACE,
+    partitions: config.EVENT_TOPIC_PARTITIONS,
+    tuning: { lanes: config.EVENT_CONSUMER_LANES, maxBatch: config.EVENT_CONSUMER_MAX_BATCH },
+    outboxBatchSize: config.OUTBOX_BATCH_SIZE,
   });
 
   const app: FastifyInstance = Fastify({

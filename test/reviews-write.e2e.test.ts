@@ -30,7 +30,7 @@ beforeAll(async () => {
 });
 
 describe('reviews', () => {
-  it('a customer with a confirmed order writes a verified review; others are unverified; the rating stays exact', async () => {
+  it('a customer with a confirmed order writes a verified review (unverified once the order is cancelled); others are unverified; the rating stays exact', async () => {
     const buyer = await newCustomer('Bea Buyer');
     const placed = await gql(commerce, {
       operationName: 'PlaceOrder',
@@ -60,6 +60,13 @@ describe('reviews', () => {
     const unverified = await writeReview(browser, { productId: product.id, rating: 2, body: 'Looks flimsy in the photos.' });
     expect(unverified.body.errors).toBeUndefined();
     expect(unverified.body.data.writeReview).toMatchObject({ verifiedPurchase: false, product: { reviewCount: 2, averageRating: 3.5 } });
+
+    // The buyer cancels the order (confirmed, not shipped): the review is no longer a verified purchase.
+    const cancelled = await gql('mutation($id: ID!) { cancelOrder(id: $id) { status } }', { token: buyer, variables: { id: orderId } });
+    expect(cancelled.body.data?.cancelOrder?.status).toBe('CANCELLED');
+    await expect
+      .poll(async () => (await gql(REVIEW, { variables: { id: review.id } })).body.data.review.verifiedPurchase, { timeout: 10_000, interval: 100 })
+      .toBe(false);
   });
 
   it('the author edits or deletes their own review, nobody else can, and admins remove any', async () => {

@@ -18,6 +18,8 @@ export { openDatabase, seedDatabase } from './server/database';
 export { runSubgraph } from './server/run';
 export { subgraphFiles } from './server/files';
 export { registry } from './metrics';
+// Metric types for the subgraphs' own metrics (they depend on the kit, not on prom-client).
+export { Gauge, Histogram } from 'prom-client';
 export { defaultMetricsPort, metricsUrl, serveMetrics } from './metrics-server';
 export { pushIterator, mapStream, QueueOverflowError, type PushIterator } from './push-iterator';
 export type { LiveEvents } from './server/live-events';

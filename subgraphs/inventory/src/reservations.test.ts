@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { allocate, type StockRow } from './reservations';
+import { createEnvelope } from '@cloudlab/kit/events';
+import { allocate, batchProducts, type StockRow } from './reservations';
 
 const row = (product_id: string, warehouse_id: string, available: number): StockRow => ({ product_id, warehouse_id, available });
 const rows = [row('p1', 'w1', 2), row('p1', 'w2', 5), row('p2', 'w1', 1)];
@@ -37,5 +39,31 @@ describe('allocating an order to warehouses', () => {
     const copy = structuredClone(rows);
     allocate(rows, [{ productId: 'p1', quantity: 7 }]);
     expect(rows).toEqual(copy);
+  });
+});
+
+describe('the stock rows a batch of order events locks first', () => {
+  const [a, b, c, o1, o2] = Array.from({ length: 5 }, () => randomUUID());
+  const placed = (orderId: string, products: string[]) =>
+    createEnvelope('orders', {
+      type: 'OrderPlaced',
+      aggregateId: orderId,
+      data: { orderId, customerId: randomUUID(), total: '1.00', currency: 'EUR', lines: products.map((productId) => ({ productId, vendorId: randomUUID(), quantity: 1, unitPrice: '1.00' })) },
+    });
+
+  it('are the products of every placed order, sorted once, and the reservations of confirmed or cancelled orders', () => {
+    const events = [
+      placed(o1!, [c!, a!]),
+      createEnvelope('orders', { type: 'OrderCancelled', aggregateId: o2!, data: { orderId: o2!, reason: 'x' } }),
+      placed(randomUUID(), [b!, a!]),
+    ];
+    const sorted = [a!, b!, c!].sort();
+    expect(batchProducts(events)).toEqual({ productIds: sorted, orderIds: [o2] });
+  });
+
+  it('leave out a malformed payload (its handler refuses it) and events inventory does not act on', () => {
+    const broken = { ...placed(o1!, [a!]), data: { orderId: o1, lines: 'none' } };
+    const other = createEnvelope('orders', { type: 'PaymentRequested', aggregateId: o2!, data: {} });
+    expect(batchProducts([broken, other])).toEqual({ productIds: [], orderIds: [] });
   });
 });

@@ -1,5 +1,5 @@
 import type { Queryable } from '@cloudlab/kit';
-import { recordDomainEvent } from '@cloudlab/kit/events';
+import { readEvent, recordDomainEvent, type EventEnvelope } from '@cloudlab/kit/events';
 
 const DOMAIN = 'inventory' as const;
 
@@ -71,6 +71,44 @@ export async function reserve(q: Queryable, orderId: string, lines: OrderLine[])
   );
   await recordDomainEvent(q, DOMAIN, { type: 'StockReserved', aggregateId: orderId, data: { orderId } });
   await stockChanged(q, ids);
+}
+
+/**
+ * The stock rows a batch of order events will touch: the products of placed orders, and those
+ * of the reservations of confirmed or cancelled ones (malformed payloads are left out; their
+ * handler refuses them).
+ */
+export function batchProducts(events: readonly EventEnvelope[]): { productIds: string[]; orderIds: string[] } {
+  const productIds = new Set<string>();
+  const orderIds = new Set<string>();
+  for (const e of events) {
+    if (e.type === 'OrderPlaced') {
+      const placed = readEvent('OrderPlaced', e);
+      if (placed.ok) for (const l of placed.data.lines) productIds.add(l.productId);
+    } else if (e.type === 'OrderConfirmed' || e.type === 'OrderCancelled') {
+      const ref = readEvent(e.type, e);
+      if (ref.ok) orderIds.add(ref.data.orderId);
+    }
+  }
+  return { productIds: [...productIds].sort(), orderIds: [...orderIds].sort() };
+}
+
+/**
+ * Locks, before a batch of order events is applied in one transaction, every stock row it will
+ * touch, in (product, warehouse) order: the same order `reserve` uses for one order. Without it
+ * a batch reserving products A then B and another releasing B then A could deadlock; with it,
+ * batches for many orders at once never oversell (the rows stay locked until commit) and never
+ * wait on each other in a cycle.
+ */
+export async function lockStockForBatch(q: Queryable, events: readonly EventEnvelope[]): Promise<void> {
+  const { productIds, orderIds } = batchProducts(events);
+  if (!productIds.length && !orderIds.length) return;
+  await q.query(
+    `SELECT 1 FROM stock WHERE product_id IN (
+       SELECT unnest($1::uuid[]) UNION SELECT product_id FROM reservations WHERE order_id = ANY($2::uuid[]))
+     ORDER BY product_id, warehouse_id FOR UPDATE`,
+    [productIds, orderIds],
+  );
 }
 
 /** The order was confirmed: its reserved units are sold. */

@@ -1,6 +1,8 @@
 import { appError, badInput, ErrorCode, type Queryable, type Viewer } from '@cloudlab/kit';
-import { recordDomainEvent } from '@cloudlab/kit/events';
+import { recordDomainEvent, Topics, type EventBus } from '@cloudlab/kit/events';
+import { admitOrder } from './backpressure';
 import { config } from './config';
+import { mayTimeOut, STEP_CONSUMER, stepAnswered, stepOf, type Step } from './step-clock';
 import { orderablePrices } from './price-list';
 import * as store from './store';
 import type { OrderRow, OrderStatus } from './store';
@@ -32,6 +34,7 @@ export async function placeOrder(q: Queryable, viewer: Viewer, input: PlaceOrder
   const quantities = mergeLines(input.lines);
   const existing = await store.orderByIdempotencyKey(q, viewer.userId, key);
   if (existing) return replayed(q, existing, quantities, input.paymentToken);
+  await admitOrder(q);
 
   // Lines of several vendors are fine: each line keeps its product's vendor.
   const prices = await orderablePrices(q, [...quantities.keys()]);
@@ -127,6 +130,7 @@ export function afterStep(status: OrderStatus, event: 'StockReserved' | 'Payment
 export async function advance(q: Queryable, orderId: string, event: 'StockReserved' | 'PaymentAuthorized'): Promise<void> {
   const order = await store.lockOrder(q, orderId);
   if (!order) return;
+  answered(order, 'ok');
   switch (afterStep(order.status, event)) {
     case 'REQUEST_PAYMENT':
       await store.appendEvent(q, orderId, { type: 'StockReserved', status: 'STOCK_RESERVED', deadline: deadline() });
@@ -148,6 +152,13 @@ export async function advance(q: Queryable, orderId: string, event: 'StockReserv
   }
 }
 
+/** A step answered with a failure (no stock, payment declined): the order is cancelled. */
+export async function stepFailed(q: Queryable, orderId: string, reason: string, from: OrderStatus[]): Promise<void> {
+  const order = await store.lockOrder(q, orderId);
+  if (order && from.includes(order.status)) answered(order, 'failed');
+  await cancel(q, orderId, reason, from);
+}
+
 /**
  * Cancels an open order (a failed step, a timeout, or the customer) and records the event that
  * makes inventory release the stock and payments void the authorization. `from` limits which
@@ -167,16 +178,49 @@ export async function cancel(
   return store.lockOrder(q, orderId);
 }
 
-/** Cancels every open order whose current step ran out of time. */
-export async function expireOverdue(db: { tx: <T>(fn: (q: Queryable) => Promise<T>) => Promise<T> } & Queryable): Promise<number> {
+/** When the order's current step began: its deadline minus the step timeout. */
+const stepStart = (order: Pick<OrderRow, 'step_deadline'>) => new Date(order.step_deadline!.getTime() - config.SAGA_STEP_TIMEOUT_MS);
+
+/** An answer to the order's current step arrived (for the step clock and its latency metric). */
+function answered(order: OrderRow, outcome: 'ok' | 'failed'): void {
+  const step = stepOf(order.status);
+  if (step && order.step_deadline) stepAnswered(step, stepStart(order), outcome);
+}
+
+/**
+ * Cancels every open order whose current step ran out of time, unless its request may still be
+ * waiting in the step consumer's backlog (step-clock.ts): then the order waits on.
+ */
+export async function expireOverdue(db: { tx: <T>(fn: (q: Queryable) => Promise<T>) => Promise<T> } & Queryable, bus?: Pick<EventBus, 'lag'>): Promise<number> {
   const ids = await store.overdueOrders(db, config.SAGA_STEP_TIMEOUT_MS);
-  for (const id of ids) {
+  if (!ids.length) return 0;
+  const backlog = new Map<Step, number>();
+  const backlogOf = async (step: Step) => {
+    if (!bus) return 0;
+    if (!backlog.has(step)) {
+      // Unknown (bus away): treated as a backlog, so only the watermark can time the order out.
+      const lags = await bus.lag(STEP_CONSUMER[step], [Topics.orders]).catch(() => [{ lag: 1 }]);
+      backlog.set(step, lags.reduce((sum, l) => sum + l.lag, 0));
+    }
+    return backlog.get(step)!;
+  };
+  // Decided on a plain read first, so orders that must wait cost no locking transaction each tick.
+  const { rows } = await db.query<Pick<OrderRow, 'id' | 'status' | 'step_deadline'>>('SELECT id, status, step_deadline FROM orders WHERE id = ANY($1::uuid[])', [ids]);
+  const due: string[] = [];
+  for (const o of rows) {
+    const step = stepOf(o.status);
+    if (step && o.step_deadline && mayTimeOut(step, stepStart(o), await backlogOf(step))) due.push(o.id);
+  }
+  let cancelled = 0;
+  for (const id of due) {
     await db.tx(async (q) => {
       const order = await store.lockOrder(q, id);
       if (!order || !order.step_deadline || order.step_deadline > new Date()) return;
-      const step = order.status === 'PENDING' ? 'stock reservation' : 'payment authorization';
-      await cancel(q, id, `timed out waiting for ${step}`);
+      const step = stepOf(order.status);
+      if (!step || !mayTimeOut(step, stepStart(order), await backlogOf(step))) return;
+      await cancel(q, id, `timed out waiting for ${step === 'reservation' ? 'stock reservation' : 'payment authorization'}`);
+      cancelled++;
     });
   }
-  return ids.length;
+  return cancelled;
 }

@@ -5,6 +5,7 @@ import { LIVE_TOPICS } from './live';
 import { createLoaders, type Loaders } from './loaders';
 import type { Resolvers } from './generated/resolvers';
 import { resolvers } from './resolvers';
+import { refreshOrderGauges } from './backpressure';
 import { expireOverdue } from './saga';
 import { seed } from './seed';
 
@@ -19,7 +20,10 @@ export const definition: SubgraphDefinition<Loaders, Resolvers> = {
   seedTables: ['order_events', 'order_lines', 'orders', 'product_prices'],
   consumes,
   subscriptions: { topics: LIVE_TOPICS },
-  timers: [{ name: 'saga-timeouts', everyMs: 500, run: ({ db }) => expireOverdue(db) }],
+  timers: [
+    { name: 'saga-timeouts', everyMs: 500, run: ({ db, bus }) => expireOverdue(db, bus) },
+    { name: 'saga-gauges', everyMs: 5_000, run: ({ db }) => refreshOrderGauges(db) },
+  ],
 };
 
 if (require.main === module) void runSubgraph(definition);

@@ -62,7 +62,15 @@ describe('a vendor manages its own products', () => {
     expect(home.body.errors).toBeUndefined();
     expect(home.body.data!.products.edges[0]!.node).toMatchObject({ id: productId, name: 'Arc Floor Lamp', vendor: { id: vendorId } });
 
-    // The same sku again is refused for this vendor; another vendor may use it.
+    // Inventory learns of it from ProductCreated: its staff can stock it.
+    const warehouseId = await until(
+      async () => (await subgraphDb('inventory').query('SELECT warehouse_id FROM stock WHERE product_id = $1 LIMIT 1', [productId])).rows[0]?.warehouse_id,
+      'inventory to list the product',
+    );
+    const restocked = await gql(commerce, { operationName: 'Restock', token: staff, variables: { productId, warehouseId, quantity: 10 } });
+    expect(restocked.body.data?.restock).toEqual({ available: 10 });
+
+    // The same sku again is refused for this vendor.
     const again = await mutate('CreateProduct', staff, { input });
     expect(codeOf(again)).toBe('BAD_USER_INPUT');
     expect(again.body.errors![0]!.message).toMatch(/sku already used/);
@@ -93,6 +101,8 @@ describe('a vendor manages its own products', () => {
     const order = await placeOrder(customer, productId, 2);
     expect(order.body.errors).toBeUndefined();
     expect(order.body.data.placeOrder.total).toEqual({ amount: '199.98', currency: 'EUR' });
+    const status = () => gql('query($id: ID!) { order(id: $id) { status } }', { token: customer, variables: { id: order.body.data.placeOrder.id } });
+    await until(async () => (await status()).body.data.order.status === 'CONFIRMED', 'the order to be confirmed');
   });
 
   it('archives it: it leaves the storefront and cannot be ordered, but past orders still show it', async () => {

@@ -31,6 +31,18 @@ export async function vendorOfProduct(q: Queryable, productId: string): Promise<
   return rows[0]?.vendor_id ?? null;
 }
 
+/**
+ * A product catalog just listed: no units yet, in every warehouse, owned by its vendor — so its
+ * staff may restock it. A redelivered event, or a product stocked already, changes nothing.
+ */
+export async function listProduct(q: Queryable, productId: string, vendorId: string): Promise<void> {
+  await q.query(
+    `INSERT INTO stock (product_id, warehouse_id, available, vendor_id) SELECT $1, id, 0, $2 FROM warehouses
+     ON CONFLICT (product_id, warehouse_id) DO NOTHING`,
+    [productId, vendorId],
+  );
+}
+
 export async function warehouseExists(q: Queryable, id: string): Promise<boolean> {
   return ((await q.query('SELECT 1 FROM warehouses WHERE id = $1', [id])).rowCount ?? 0) > 0;
 }

@@ -58,6 +58,11 @@ describe('GATEWAY_WORKERS: the gateway as several processes on one port', () => 
         if (workers.length < 2) await new Promise((r) => setTimeout(r, 100));
       }
       expect(workers).toHaveLength(2);
+      // A worker process exists before it listens: wait until both say they are ready, or killing
+      // the first could leave nobody on the port.
+      const ready = () => gateway.output.filter((line) => line.includes('gateway ready')).length;
+      for (let i = 0; i < 300 && ready() < 2; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(ready()).toBe(2);
       const answers = await Promise.all(Array.from({ length: 6 }, () => storefront(gateway.url)));
       for (const a of answers) {
         expect(a.status).toBe(200);

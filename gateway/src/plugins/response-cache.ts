@@ -171,7 +171,8 @@ export function responseCache(
       let hit = false;
       return {
         async responseForOperation(rc) {
-          if (rc.operation.operation !== 'query') return null;
+          // `operation` is typed as always set but is undefined when operationName names none.
+          if ((rc.operation as typeof rc.operation | undefined)?.operation !== 'query') return null;
           const keys = keysFor(rc);
           const entry = await o.store.get(keys.private ? [keys.public, keys.private] : [keys.public]).catch((err) => {
             o.log.debug({ err }, 'response cache read failed; answering from the subgraphs');

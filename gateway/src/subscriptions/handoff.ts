@@ -29,7 +29,9 @@ export function subscriptionHandoff(): ApolloServerPlugin<GatewayContext> {
       return {
         async responseForOperation({ operation, document, operationName, request, contextValue }) {
           const accept = (contextValue as HandoffContext)[ACCEPT_SUBSCRIPTION];
-          if (operation.operation !== 'subscription' || !accept) return null;
+          // Typed as always set, but undefined when `operationName` names no operation in the
+          // document: the executor then answers OPERATION_RESOLUTION_FAILURE.
+          if ((operation as typeof operation | undefined)?.operation !== 'subscription' || !accept) return null;
           accept({ document, operationName: operationName ?? undefined, variables: request.variables ?? {} });
           return { http: { status: undefined, headers: new HeaderMap() }, body: { kind: 'single', singleResult: {} } };
         },

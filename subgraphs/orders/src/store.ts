@@ -30,19 +30,9 @@ export interface EventRow {
   detail: string | null;
   at: Date;
 }
-export interface PriceRow {
-  product_id: string;
-  vendor_id: string;
-  price: string;
-  currency: string;
-}
 
 const ORDER_COLUMNS =
   'id, customer_id, idempotency_key, payment_token, total, currency, status, cancellation_reason, step_deadline, created_at';
-
-export async function pricesFor(q: Queryable, productIds: string[]): Promise<PriceRow[]> {
-  return (await q.query<PriceRow>('SELECT product_id, vendor_id, price, currency FROM product_prices WHERE product_id = ANY($1::uuid[])', [productIds])).rows;
-}
 
 export async function orderByIdempotencyKey(q: Queryable, customerId: string, key: string): Promise<OrderRow | null> {
   const { rows } = await q.query<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE customer_id = $1 AND idempotency_key = $2`, [customerId, key]);

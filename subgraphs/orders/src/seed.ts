@@ -1,8 +1,9 @@
 import { insertRows, type DemoPlan, type Queryable } from '@cloudlab/kit';
 
 /**
- * Orders' share of the demo marketplace: its copy of product prices and owners (catalog's
- * data, as catalog's events would deliver it). No demo orders: they come from the saga.
+ * Orders' share of the demo marketplace: the demo products' first state in its price list
+ * (version 1, as catalog seeds them); every later change and every new product arrives as one of
+ * catalog's events (price-list.ts). No demo orders: they come from the saga.
  */
 export async function seed(q: Queryable, plan: DemoPlan): Promise<void> {
   const prices = Array.from({ length: plan.sizes.products }, (_, i) => {

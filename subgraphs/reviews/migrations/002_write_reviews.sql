@@ -13,6 +13,8 @@ ALTER TABLE reviews ADD COLUMN updated_at timestamptz;
 -- events. Reviews' own copy, so writeReview never calls catalog.
 -- An archived product stays: its buyers may still review it.
 CREATE TABLE products (id uuid PRIMARY KEY);
+-- A database seeded before this table: the reviewed products at least (`pnpm seed` fills it all).
+INSERT INTO products (id) SELECT DISTINCT product_id FROM reviews;
 
 -- What customers bought, learned from orders' events: a line per order and product, confirmed
 -- once OrderConfirmed arrives, gone when the order is cancelled.

@@ -48,7 +48,10 @@ export class Db implements Queryable {
       const q: Queryable = {
         query: (text, values) => {
           this.counter.inc();
-          return client.query(text, values as any[]);
+          // Prepared like the pool's statements: the hot transactions (placeOrder, event batches)
+          // repeat a handful of statements, parsed and planned once per connection.
+          const name = values?.length ? preparedName(text) : undefined;
+          return client.query(name ? { name, text, values: values as any[] } : { text, values: values as any[] });
         },
       };
       try {

@@ -42,6 +42,14 @@ export async function recordDomainEvent<D extends ProducingDomain, T extends Eve
   return recordEvent(q, domain, { type: event.type, aggregateId: event.aggregateId, data: parsed.data });
 }
 
+/** A subgraph's `consumes`: its topics, the handler of one event, and optional batch hooks (see ConsumeEventsOptions). */
+export interface EventConsumer {
+  topics: string[];
+  handle: (event: EventEnvelope, q: Queryable) => Promise<void>;
+  prepare?: (events: EventEnvelope[], q: Queryable) => Promise<void>;
+  finish?: (q: Queryable) => Promise<void>;
+}
+
 export type EventHandlers = {
   [T in EventType]?: (data: EventData<T>, q: Queryable, event: EventEnvelope) => Promise<void>;
 };
@@ -53,12 +61,13 @@ export type EventHandlers = {
  */
 export function handleEvents(
   handlers: EventHandlers,
-  options: { prepare?: (events: EventEnvelope[], q: Queryable) => Promise<void> } = {},
-): { topics: string[]; handle: (event: EventEnvelope, q: Queryable) => Promise<void>; prepare?: (events: EventEnvelope[], q: Queryable) => Promise<void> } {
+  options: Pick<EventConsumer, 'prepare' | 'finish'> = {},
+): EventConsumer {
   const types = Object.keys(handlers) as EventType[];
   return {
     topics: [...new Set(types.map((type) => Topics[domainOf(type)]))],
     prepare: options.prepare,
+    finish: options.finish,
     async handle(event, q) {
       // Only the catalog's producer of a type is trusted for it (a topic carries one domain).
       if (!isEventType(event.type) || domainOf(event.type) !== event.source) return;

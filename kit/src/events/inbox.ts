@@ -23,12 +23,14 @@ export interface ConsumeEventsOptions {
    * deadlock on each other.
    */
   prepare?: (events: EventEnvelope[], q: Queryable) => Promise<void>;
+  /** Runs last in a batch's transaction, after its events were handled (e.g. one announcement per product instead of one per event). */
+  finish?: (q: Queryable) => Promise<void>;
   log: Logger;
   /** For a consumer group without committed offsets; see SubscribeOptions. Default true. */
   fromBeginning?: boolean;
 }
 
-type Ctx = Pick<ConsumeEventsOptions, 'db' | 'consumer' | 'handle' | 'prepare' | 'log'>;
+type Ctx = Pick<ConsumeEventsOptions, 'db' | 'consumer' | 'handle' | 'prepare' | 'finish' | 'log'>;
 
 /**
  * Subscribes with exactly-once effects on top of at-least-once delivery: the bus hands over
@@ -38,12 +40,12 @@ type Ctx = Pick<ConsumeEventsOptions, 'db' | 'consumer' | 'handle' | 'prepare' |
  * what lets a consumer keep up under load.
  */
 export function consumeEvents(options: ConsumeEventsOptions): Promise<Subscription> {
-  const { db, bus, consumer, topics, handle, prepare, log } = options;
+  const { db, bus, consumer, topics, handle, prepare, finish, log } = options;
   return bus.subscribe({
     groupId: consumer,
     topics,
     fromBeginning: options.fromBeginning ?? true,
-    handleBatch: (messages) => applyBatch(messages, { db, consumer, handle, prepare, log }),
+    handleBatch: (messages) => applyBatch(messages, { db, consumer, handle, prepare, finish, log }),
   });
 }
 
@@ -86,6 +88,7 @@ async function applyBatch(messages: DeliveredMessage[], ctx: Ctx): Promise<void>
       const todo = events.filter((e) => fresh.has(e.event.id));
       if (todo.length) await ctx.prepare?.(todo.map((e) => e.event), q);
       for (const e of todo) await withConsumerSpan(e.traceHeaders, e.event, e.message.topic, ctx.consumer, () => ctx.handle(e.event, q));
+      if (todo.length) await ctx.finish?.(q);
       return todo.length;
     });
     eventMetrics.consumed.inc({ consumer: ctx.consumer, outcome: 'applied' }, applied);
@@ -134,6 +137,7 @@ async function applyInTransaction(
       if (!claimed.rowCount) return false;
       await ctx.prepare?.([event], q);
       await ctx.handle(event, q);
+      await ctx.finish?.(q);
       return true;
     });
     eventMetrics.consumed.inc({ consumer: ctx.consumer, outcome: applied ? 'applied' : 'duplicate' });

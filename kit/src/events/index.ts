@@ -9,7 +9,7 @@ export { createKafkaBus, type KafkaBusOptions } from './kafka-bus';
 export { createPgLogBus, type PgLogBusOptions } from './pg-log-bus';
 export { recordEvent, OUTBOX_CHANNEL } from './outbox';
 export * from './payloads';
-export { MalformedEventError, recordDomainEvent, handleEvents, readEvent, type EventHandlers } from './domain-events';
+export { MalformedEventError, recordDomainEvent, handleEvents, readEvent, type EventConsumer, type EventHandlers } from './domain-events';
 export { startOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
 export { consumeEvents, type ConsumeEventsOptions } from './inbox';
 export { splitIntoLanes, type BatchHandler } from './lanes';

@@ -14,10 +14,12 @@ export async function recordEvent<D>(q: Queryable, domain: string, event: NewEve
   const envelope = createEnvelope(domain, event);
   const topic = topicFor(domain);
   const { headers } = envelopeToMessage(envelope, traceHeadersForNewEvent(envelope, topic));
+  // One round trip: the row and the wake-up (delivered at commit; duplicates within a
+  // transaction are folded into one by Postgres).
   await q.query(
-    `INSERT INTO outbox (id, topic, aggregate_id, type, envelope, headers) VALUES ($1, $2, $3, $4, $5, $6)`,
-    [envelope.id, topic, envelope.aggregateId, envelope.type, JSON.stringify(envelope), JSON.stringify(headers)],
+    `WITH row AS (INSERT INTO outbox (id, topic, aggregate_id, type, envelope, headers) VALUES ($1, $2, $3, $4, $5, $6) RETURNING topic)
+     SELECT pg_notify($7, topic) FROM row`,
+    [envelope.id, topic, envelope.aggregateId, envelope.type, JSON.stringify(envelope), JSON.stringify(headers), OUTBOX_CHANNEL],
   );
-  await q.query(`SELECT pg_notify($1, $2)`, [OUTBOX_CHANNEL, topic]);
   return envelope;
 }

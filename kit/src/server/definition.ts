@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Db, Queryable } from '../db/pool';
 import type { DemoPlan } from '../demo/plan';
 import type { EventBus } from '../events/bus';
+import type { EventConsumer } from '../events/domain-events';
 import type { EventEnvelope } from '../events/envelope';
 import type { Logger } from '../logger';
 
@@ -54,12 +55,7 @@ export interface SubgraphDefinition<L = unknown, R extends ResolverMap = Resolve
    * parsed payloads). Each is applied in one transaction with its inbox record, so a redelivered
    * event has no second effect. (Events it *produces* go through `recordDomainEvent`.)
    */
-  consumes?: {
-    topics: string[];
-    handle: (event: EventEnvelope, q: Queryable) => Promise<void>;
-    /** Runs first in each batch's transaction (see ConsumeEventsOptions.prepare). */
-    prepare?: (events: EventEnvelope[], q: Queryable) => Promise<void>;
-  };
+  consumes?: EventConsumer;
   /** Periodic work (saga timeouts, slow provider answers): called every `everyMs` while running. */
   timers?: { name: string; everyMs: number; run: (deps: { db: Db; log: Logger; bus: EventBus }) => Promise<unknown> }[];
   /**

@@ -38,8 +38,8 @@ export async function startEvents(
   let consumer: Subscription | undefined;
   let untrackLag = () => undefined as void;
   if (def.consumes) {
-    const { topics, handle, prepare } = def.consumes;
-    consumer = await consumeEvents({ db, bus, consumer: def.name, topics, handle, prepare, log });
+    const { topics, handle, prepare, finish } = def.consumes;
+    consumer = await consumeEvents({ db, bus, consumer: def.name, topics, handle, prepare, finish, log });
     untrackLag = trackConsumerLag(def.name, () => bus.lag(def.name, topics));
   }
   const timers = (def.timers ?? []).map((timer) => {

@@ -1,5 +1,5 @@
 import { handleEvents } from '@cloudlab/kit/events';
-import { commit, lockStockForBatch, release, reserve } from './reservations';
+import { commit, finishBatch, lockStockForBatch, release, reserve } from './reservations';
 import { listProduct } from './store';
 
 /** What inventory reacts to: orders being placed, confirmed or cancelled; products being listed. */
@@ -10,6 +10,7 @@ export const consumes = handleEvents(
     OrderConfirmed: ({ orderId }, q) => commit(q, orderId),
     OrderCancelled: ({ orderId }, q) => release(q, orderId),
   },
-  // Many orders per transaction: their stock rows are locked first, in one order (reservations.ts).
-  { prepare: (events, q) => lockStockForBatch(q, events) },
+  // Many orders per transaction: their stock rows are locked first, in one order, and each
+  // product's new totals are announced once at the end (reservations.ts).
+  { prepare: (events, q) => lockStockForBatch(q, events), finish: finishBatch },
 );

@@ -70,7 +70,7 @@ export async function reserve(q: Queryable, orderId: string, lines: OrderLine[])
     [orderId, allocations.map((a) => a.productId), allocations.map((a) => a.warehouseId), allocations.map((a) => a.quantity)],
   );
   await recordDomainEvent(q, DOMAIN, { type: 'StockReserved', aggregateId: orderId, data: { orderId } });
-  await stockChanged(q, ids);
+  await announce(q, ids);
 }
 
 /**
@@ -103,6 +103,8 @@ export function batchProducts(events: readonly EventEnvelope[]): { productIds: s
 export async function lockStockForBatch(q: Queryable, events: readonly EventEnvelope[]): Promise<void> {
   const { productIds, orderIds } = batchProducts(events);
   if (!productIds.length && !orderIds.length) return;
+  // From here on the batch's StockChanged announcements wait for finishBatch (one per product).
+  deferred.set(q, new Set());
   await q.query(
     `SELECT 1 FROM stock WHERE product_id IN (
        SELECT unnest($1::uuid[]) UNION SELECT product_id FROM reservations WHERE order_id = ANY($2::uuid[]))
@@ -114,14 +116,14 @@ export async function lockStockForBatch(q: Queryable, events: readonly EventEnve
 /** The order was confirmed: its reserved units are sold. */
 export async function commit(q: Queryable, orderId: string): Promise<void> {
   const ids = await move(q, orderId, 'RESERVED', 'COMMITTED', 'reserved = s.reserved - r.quantity, sold = s.sold + r.quantity');
-  await stockChanged(q, ids);
+  await announce(q, ids);
 }
 
 /** The order was cancelled: reserved units become available again, and so do sold ones of a confirmed order. */
 export async function release(q: Queryable, orderId: string): Promise<void> {
   const released = await move(q, orderId, 'RESERVED', 'RELEASED', 'available = s.available + r.quantity, reserved = s.reserved - r.quantity');
   const returned = await move(q, orderId, 'COMMITTED', 'RETURNED', 'available = s.available + r.quantity, sold = s.sold - r.quantity');
-  await stockChanged(q, [...new Set([...released, ...returned])]);
+  await announce(q, [...new Set([...released, ...returned])]);
 }
 
 /** Moves an order's reservations from one state to the next and applies `set` to their stock rows. */
@@ -134,6 +136,23 @@ async function move(q: Queryable, orderId: string, from: string, to: string, set
     [orderId, from, to],
   );
   return rows.map((r) => r.product_id);
+}
+
+// Products whose totals moved in a consumer batch's transaction, announced once at its end.
+const deferred = new WeakMap<Queryable, Set<string>>();
+
+/** StockChanged for `productIds` now, or at the end of the consumer batch this transaction applies. */
+async function announce(q: Queryable, productIds: string[]): Promise<void> {
+  const batch = deferred.get(q);
+  if (!batch) return stockChanged(q, productIds);
+  for (const id of productIds) batch.add(id);
+}
+
+/** The end of a consumer batch: one StockChanged per product it moved (its final totals), not one per order. */
+export async function finishBatch(q: Queryable): Promise<void> {
+  const batch = deferred.get(q);
+  deferred.delete(q);
+  if (batch?.size) await stockChanged(q, [...batch].sort());
 }
 
 /** Announces products' new totals (live stock subscriptions and cache invalidation listen). */

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { generate, type CodegenConfig } from '@graphql-codegen/cli';
 import { subgraphFiles } from '@cloudlab/kit/server/files';
+import { SUBGRAPHS as TOPOLOGY } from '@cloudlab/kit/topology';
 import { PUBLIC_SCHEMA_FILE, buildManifest } from '../clients/persisted';
 
 /**
@@ -12,7 +13,10 @@ import { PUBLIC_SCHEMA_FILE, buildManifest } from '../clients/persisted';
  */
 const ROOT = path.join(__dirname, '..');
 
-/** Row types per subgraph: `GraphQL type → TypeScript type` (from the subgraph's src/ folder). */
+/**
+ * Row types per subgraph: `GraphQL type → TypeScript type` (from the subgraph's src/ folder). A
+ * subgraph without an entry gets the GraphQL types as parents (a fresh `pnpm new-subgraph`).
+ */
 const SUBGRAPH_MAPPERS: Record<string, Record<string, string>> = {
   accounts: { User: '../store#UserRow', Vendor: '../store#VendorRow' },
   catalog: {
@@ -45,7 +49,7 @@ const SUBGRAPH_MAPPERS: Record<string, Record<string, string>> = {
   },
 };
 
-export const SUBGRAPHS = Object.keys(SUBGRAPH_MAPPERS);
+export const SUBGRAPHS = TOPOLOGY.map((s) => s.name);
 
 const config: CodegenConfig = {
   overwrite: true,
@@ -62,7 +66,7 @@ const config: CodegenConfig = {
             federation: true,
             useTypeImports: true,
             contextType: '../loaders#Context',
-            mappers: SUBGRAPH_MAPPERS[name],
+            mappers: SUBGRAPH_MAPPERS[name] ?? {},
             enumsAsTypes: true,
             scalars: { ID: 'string' },
             useIndexSignature: false,

@@ -17,6 +17,7 @@ export type { EntityRef, MercuriusResolvers, ResolverMap, SubgraphDefinition } f
 export { openDatabase, seedDatabase } from './server/database';
 export { runSubgraph } from './server/run';
 export { subgraphFiles } from './server/files';
+export { readModelFiles, type ReadModelDefinition } from './read-model/generations';
 export { registry } from './metrics';
 // Metric types for the subgraphs' own metrics (they depend on the kit, not on prom-client).
 export { Gauge, Histogram } from 'prom-client';

@@ -2,9 +2,13 @@ import { Db, databaseUrl, ensureDatabase } from '../db/pool';
 import { migrate } from '../db/migrate';
 import { demoPlan, type SeedSizes } from '../demo/plan';
 import type { Logger } from '../logger';
+import { GenerationDb, ensureReadModel } from '../read-model/generations';
 import type { SubgraphDefinition } from './definition';
 
-/** Opens the subgraph's own database, creating and migrating it first. */
+/**
+ * Opens the subgraph's own database, creating and migrating it first. A subgraph with a read model
+ * gets a Db that reads and writes its current generation (read-model/generations.ts).
+ */
 export async function openDatabase(
   def: SubgraphDefinition<any>,
   opts: { serverUrl: string; prefix: string; poolMax: number; log: Logger },
@@ -14,7 +18,10 @@ export async function openDatabase(
   const db = new Db(databaseUrl(opts.serverUrl, name), opts.poolMax, 'graphql', opts.log);
   const applied = await migrate(db, def.migrations);
   if (applied.length) opts.log.info({ database: name, applied }, 'migrations applied');
-  return db;
+  if (!def.readModel) return db;
+  const generation = await ensureReadModel(db, def.name, def.readModel);
+  opts.log.info({ database: name, readModel: generation.schema }, 'read model generation');
+  return new GenerationDb(db, { readModel: def.name });
 }
 
 export async function isSeeded(db: Db): Promise<boolean> {

@@ -5,6 +5,7 @@ import type { EventBus } from '../events/bus';
 import type { EventConsumer } from '../events/domain-events';
 import type { EventEnvelope } from '../events/envelope';
 import type { Logger } from '../logger';
+import type { ReadModelDefinition } from '../read-model/generations';
 
 /** Another subgraph's entity, as a resolver returns it for the router to resolve: `{ __typename, id }`. */
 export interface EntityRef {
@@ -56,6 +57,13 @@ export interface SubgraphDefinition<L = unknown, R extends ResolverMap = Resolve
    * event has no second effect. (Events it *produces* go through `recordDomainEvent`.)
    */
   consumes?: EventConsumer;
+  /**
+   * The tables `consumes` builds are a read model (search, notifications, analytics): created per
+   * generation from these migrations, rebuilt from the log by `pnpm rebuild <name>` while the
+   * subgraph keeps serving (kit/src/read-model/README.md). Every statement the subgraph sends then
+   * sees the current generation first on its search_path.
+   */
+  readModel?: ReadModelDefinition;
   /** Periodic work (saga timeouts, slow provider answers): called every `everyMs` while running. */
   timers?: { name: string; everyMs: number; run: (deps: { db: Db; log: Logger; bus: EventBus }) => Promise<unknown> }[];
   /**

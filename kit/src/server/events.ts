@@ -2,6 +2,7 @@ import type { Db } from '../db/pool';
 import { consumeEvents, createEventBus, startOutboxRelay, type ConsumerTuning, type EventBus, type Subscription } from '../events';
 import { trackConsumerLag } from '../events/metrics';
 import type { Logger } from '../logger';
+import { measuredProjection } from '../read-model/metrics';
 import type { SubgraphDefinition } from './definition';
 
 /**
@@ -38,7 +39,7 @@ export async function startEvents(
   let consumer: Subscription | undefined;
   let untrackLag = () => undefined as void;
   if (def.consumes) {
-    const { topics, handle, prepare, finish } = def.consumes;
+    const { topics, handle, prepare, finish } = def.readModel ? measuredProjection(def.name, def.consumes) : def.consumes;
     consumer = await consumeEvents({ db, bus, consumer: def.name, topics, handle, prepare, finish, log });
     untrackLag = trackConsumerLag(def.name, () => bus.lag(def.name, topics));
   }

@@ -1,0 +1,3 @@
+export { GenerationDb, readModelFiles, currentGeneration, ensureReadModel, migrateGeneration, schemaOf, type Generation, type ReadModelDefinition } from './generations';
+export { rebuildReadModel, type RebuildOptions, type RebuildResult } from './rebuild';
+export { measuredProjection } from './metrics';

@@ -64,6 +64,29 @@ describe('a two-vendor order', () => {
     expect(codeOf(foreign)).toBe('FORBIDDEN');
   });
 
+  it("shows an admin, in a vendor's list, that vendor's lines only, page by page", async () => {
+    const admin = await login('admin@cloudlab.dev');
+    const PAGE = `query ($id: ID!, $after: String) { vendor(id: $id) { orders(first: 1, after: $after) {
+      totalCount pageInfo { hasNextPage endCursor } edges { node { id lines { product { id } } } } } } }`;
+    const seen: string[] = [];
+    let after: string | null = null;
+    let totalCount = 0;
+    do {
+      const res: any = await gql(PAGE, { token: admin, variables: { id: vendorOf.b, after } });
+      expect(res.body.errors).toBeUndefined();
+      const page = res.body.data.vendor.orders;
+      totalCount = page.totalCount;
+      for (const { node } of page.edges) {
+        seen.push(node.id);
+        if (node.id === orderId) expect(node.lines).toEqual([{ product: { id: productOf.b } }]);
+      }
+      after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
+    } while (after && seen.length < 50);
+    expect(seen).toContain(orderId);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen.length).toBe(totalCount);
+  });
+
   it('cannot be shipped by a vendor with no lines in it', async () => {
     expect(codeOf(await ship(staff.c, 'C-1'))).toBe('NOT_FOUND');
     expect(codeOf(await ship(customer, 'C-1'))).toBe('FORBIDDEN');

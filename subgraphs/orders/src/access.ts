@@ -21,8 +21,12 @@ export function vendorScope(viewer: Viewer | null, order: Pick<OrderRow, 'custom
   return viewer.vendorId;
 }
 
+/** One vendor's part of an order's rows (lines, shipments), or all of them for `vendor` null. */
+export function partOf<T extends { vendor_id: string }>(vendor: string | null, rows: T[]): T[] {
+  return vendor === null ? rows : rows.filter((r) => r.vendor_id === vendor);
+}
+
 /** The lines the viewer may see of an order it may see. */
 export function visibleLines(viewer: Viewer | null, order: Pick<OrderRow, 'customer_id'>, lines: LineRow[]): LineRow[] {
-  const vendor = vendorScope(viewer, order);
-  return vendor === null ? lines : lines.filter((l) => l.vendor_id === vendor);
+  return partOf(vendorScope(viewer, order), lines);
 }

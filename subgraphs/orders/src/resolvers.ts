@@ -1,5 +1,5 @@
 import { badInput, decodeKeysetCursor, forbidden, isUuid, pageSize, requireViewer, toConnection, appError, ErrorCode, type SubgraphContext } from '@cloudlab/kit';
-import { canSeeOrder, vendorScope, visibleLines } from './access';
+import { canSeeOrder, partOf, vendorScope } from './access';
 import type { Loaders } from './loaders';
 import { subscriptionResolvers } from './live';
 import * as saga from './saga';
@@ -60,18 +60,14 @@ export const resolvers = {
     __resolveReference: (ref: { id: string }, ctx: Ctx) => visibleOrder(ctx, ref.id),
     // Vendor staff see their part of a shared order only (access.ts: vendorScope).
     total: (o: OrderRow, _: unknown, ctx: Ctx) => (scopeOf(ctx, o) === null ? money(o.total, o.currency) : null),
-    lines: async (o: OrderRow, _: unknown, ctx: Ctx) => visibleLines(ctx.viewer, o, await ctx.loaders.lines.load(o.id)),
+    lines: async (o: OrderRow, _: unknown, ctx: Ctx) => partOf(scopeOf(ctx, o), await ctx.loaders.lines.load(o.id)),
     customer: (o: OrderRow, _: unknown, ctx: Ctx) => (scopeOf(ctx, o) === null ? { __typename: 'User', id: o.customer_id } : null),
     cancellationReason: (o: OrderRow, _: unknown, ctx: Ctx) => (scopeOf(ctx, o) === null ? o.cancellation_reason : null),
     history: async (o: OrderRow, _: unknown, ctx: Ctx) => {
       const events = await ctx.loaders.history.load(o.id);
       return scopeOf(ctx, o) === null ? events : events.map((e) => ({ ...e, detail: null }));
     },
-    shipments: async (o: OrderRow, _: unknown, ctx: Ctx) => {
-      const vendor = scopeOf(ctx, o);
-      const all = await ctx.loaders.shipments.load(o.id);
-      return vendor === null ? all : all.filter((s) => s.vendor_id === vendor);
-    },
+    shipments: async (o: OrderRow, _: unknown, ctx: Ctx) => partOf(scopeOf(ctx, o), await ctx.loaders.shipments.load(o.id)),
     createdAt: (o: OrderRow) => o.created_at.toISOString(),
   },
   Shipment: {

@@ -18,6 +18,7 @@ import { loadManifest, persistedQueries } from './plugins/persisted-queries';
 import { redisKeyValueCache } from './redis-cache';
 import { clientIp, rateLimit } from './plugins/rate-limit';
 import { responseCache } from './plugins/response-cache';
+import { upstreamRefusals } from './plugins/upstream-refusals';
 import { memoryCacheStore, redisCacheStore } from './cache-store';
 import { startCacheInvalidation } from './cache-invalidation';
 import { corsHandler } from './cors';
@@ -114,6 +115,8 @@ export async function startGateway(config: GatewayConfig): Promise<{ server: Ser
           ]
         : []),
       ...(cache ? [cache] : []),
+      // A subgraph's RATE_LIMITED refusal (the saga's backlog bound) as HTTP 429 + Retry-After.
+      upstreamRefusals(),
       // graphql-ws operations run this same pipeline; an accepted subscription leaves it here for the hub.
       subscriptionHandoff(),
     ],

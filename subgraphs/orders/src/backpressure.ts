@@ -53,8 +53,9 @@ export async function admitOrder(q: Queryable, max = config.SAGA_MAX_PENDING_ORD
     throw appError(
       ErrorCode.RATE_LIMITED,
       `Too many orders in progress (${max}); retry in ${config.SAGA_RETRY_AFTER_SECONDS} s`,
+      // A GraphQL error, not an HTTP 429 from the subgraph (the gateway would see a failed fetch);
+      // the gateway turns it into 429 + Retry-After (gateway/src/plugins/upstream-refusals.ts).
       { retryAfter: config.SAGA_RETRY_AFTER_SECONDS },
-      { http: true },
     );
   }
   snapshot.open++;

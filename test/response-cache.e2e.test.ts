@@ -87,6 +87,34 @@ describe('the response cache', () => {
     console.log(`cached product page invalidated ${Date.now() - restockedAt} ms after the restock`);
   });
 
+  it('shows a newly listed product first, and its new price, within a second of the change', async () => {
+    const storefront = () =>
+      fetch(gateway.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: PRODUCT_PAGE, operationName: 'StorefrontHome', variables: { first: 3 } }),
+      }).then(async (res) => ({ cache: res.headers.get('x-cache'), body: (await res.json()) as { data?: any } }));
+    const shown = new Set<string>((await storefront()).body.data.products.edges.map((e: any) => e.node.category.id));
+    expect((await storefront()).cache).toBe('HIT');
+    // An admin lists a product for a vendor of this story's own, through the shared gateway: only
+    // catalog's ProductCreated event tells this gateway (the cached page does not name the product).
+    const admin = await login('admin@cloudlab.dev');
+    const marketplace = contract('marketplace');
+    const opened = await gql(marketplace, { operationName: 'CreateVendor', token: admin, variables: { name: `Cache Lane ${Date.now()}` } });
+    // A category the cached page does not show either: only the listing's own tag can drop it.
+    const categoryId = (await gql('{ categories { id } }')).body.data.categories.map((c: any) => c.id).find((id: string) => !shown.has(id));
+    const input = { sku: 'CACHE-1', name: 'Cache Lamp', description: '', price: '10.00', categoryId, vendorId: opened.body.data.createVendor.vendor.id };
+    const created = await gql(marketplace, { operationName: 'CreateProduct', token: admin, variables: { input } });
+    expect(created.body.errors).toBeUndefined();
+    const productId = created.body.data.createProduct.id;
+    await expect.poll(async () => (await storefront()).body.data.products.edges[0].node.id, { timeout: 1000, interval: 50 }).toBe(productId);
+
+    expect((await productPage(productId)).body.data.product.price.amount).toBe('10.00');
+    const updated = await gql(marketplace, { operationName: 'UpdateProduct', token: admin, variables: { id: productId, patch: { price: '12.00' } } });
+    expect(updated.body.errors).toBeUndefined();
+    await expect.poll(async () => (await productPage(productId)).body.data.product.price.amount, { timeout: 1000, interval: 50 }).toBe('12.00');
+  });
+
   it('keeps a signed-in user’s private answer for that user only', async () => {
     const customer = await login('customer@cloudlab.dev');
     const mine = await post(gateway.url, ME, { headers: { authorization: `Bearer ${customer}` } });

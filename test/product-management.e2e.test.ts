@@ -82,6 +82,18 @@ describe('a vendor manages its own products', () => {
     expect(res.body.errors![0]!.extensions!.field).toBe('price');
   });
 
+  it('is listed only by vendor staff for their own vendor, or by admins naming the vendor', async () => {
+    const input = { sku: `X-${randomUUID().slice(0, 8)}`, name: 'Lamp', description: '', price: '5.00', categoryId };
+    expect(codeOf(await gql(marketplace, { operationName: 'CreateProduct', variables: { input } }))).toBe('UNAUTHENTICATED');
+    expect(codeOf(await mutate('CreateProduct', customer, { input }))).toBe('FORBIDDEN');
+    expect(codeOf(await mutate('CreateProduct', otherStaff, { input: { ...input, vendorId } }))).toBe('FORBIDDEN');
+    const admin = await login('admin@cloudlab.dev');
+    const unnamed = await mutate('CreateProduct', admin, { input });
+    expect(unnamed.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'vendorId' });
+    const unknownCategory = await mutate('CreateProduct', staff, { input: { ...input, categoryId: randomUUID() } });
+    expect(unknownCategory.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'categoryId' });
+  });
+
   it('is refused to another vendor, who can neither change nor archive it', async () => {
     const update = await mutate('UpdateProduct', otherStaff, { id: productId, patch: { price: '1.00' } });
     expect(codeOf(update)).toBe('FORBIDDEN');

@@ -112,8 +112,14 @@ describe('a two-vendor order', () => {
     const order = await orderOf(orderId);
     expect(order.shipments.map((s: any) => s.trackingNumber)).toEqual(['A-123', 'B-456']);
     expect(order.history.map((e: any) => e.type).slice(-3)).toEqual(['VendorShipped', 'VendorShipped', 'OrderShipped']);
-    const captured = await subgraphDb('payments').query('SELECT amount, captured_amount FROM payments WHERE order_id = $1', [orderId]);
-    expect(captured.rows[0].captured_amount).toBe(captured.rows[0].amount);
+    const payments = subgraphDb('payments');
+    const [payment] = (await payments.query('SELECT id, amount, captured_amount FROM payments WHERE order_id = $1', [orderId])).rows;
+    expect(payment.captured_amount).toBe(payment.amount);
+    // One provider call per phase, each under its idempotency key.
+    const calls = await payments.query('SELECT idempotency_key FROM provider_calls WHERE idempotency_key = ANY($1) ORDER BY at', [
+      [`authorize:${orderId}`, `capture:${payment.id}`, `void:${payment.id}`, `refund:${payment.id}`],
+    ]);
+    expect(calls.rows.map((r: any) => r.idempotency_key)).toEqual([`authorize:${orderId}`, `capture:${payment.id}`]);
   });
 
   it('cannot be cancelled once shipped', async () => {

@@ -14,6 +14,7 @@ import type { OrderRow, OrderStatus } from './store';
  *   placeOrder → PENDING + OrderPlaced ─▶ inventory reserves ─▶ StockReserved ─▶ STOCK_RESERVED +
  *   PaymentRequested ─▶ payments ─▶ PaymentAuthorized ─▶ CONFIRMED + OrderConfirmed
  *   any failure or timeout ─▶ CANCELLED + OrderCancelled (inventory releases, payments voids)
+ *   then each vendor ships (shipping.ts) ─▶ the last one: SHIPPED + OrderShipped ─▶ payments captures
  */
 const DOMAIN = 'orders' as const;
 

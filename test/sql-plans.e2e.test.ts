@@ -91,11 +91,11 @@ describe("the storefront's SQL has an index for every access path (EXPLAIN)", ()
 describe('product_counts stays exact', () => {
   afterAll(closeDbs);
 
-  it('through insert, category change, delete and a rolled-back transaction', async () => {
+  it('through insert, category change, archiving, delete and a rolled-back transaction', async () => {
     const db = subgraphDb('catalog');
     const exact = async (q: Queryable) => {
       const { rows } = await q.query<{ category_id: string | null; n: number; counted: number }>(
-        `SELECT c.category_id, c.n::int AS n, (SELECT count(*)::int FROM products p WHERE c.category_id = '00000000-0000-0000-0000-000000000000' OR p.category_id = c.category_id) AS counted
+        `SELECT c.category_id, c.n::int AS n, (SELECT count(*)::int FROM products p WHERE p.archived_at IS NULL AND (c.category_id = '00000000-0000-0000-0000-000000000000' OR p.category_id = c.category_id)) AS counted
          FROM product_counts c`,
       );
       expect(rows.length).toBeGreaterThan(1);
@@ -114,6 +114,14 @@ describe('product_counts stays exact', () => {
         expect(await catalog.countProducts(q, null)).toBe(before + 3);
         await exact(q);
         await q.query(`UPDATE products SET category_id = $1 WHERE sku = 'TEST-1'`, [b!.id]);
+        await exact(q);
+        // Archived products leave the counts; archiving and moving at once, and un-archiving, too.
+        await q.query(`UPDATE products SET archived_at = now() WHERE sku = 'TEST-2'`);
+        expect(await catalog.countProducts(q, null)).toBe(before + 2);
+        await exact(q);
+        await q.query(`UPDATE products SET archived_at = now(), category_id = $1 WHERE sku = 'TEST-3'`, [b!.id]);
+        await exact(q);
+        await q.query(`UPDATE products SET archived_at = NULL WHERE sku = 'TEST-2'`);
         await exact(q);
         await q.query(`DELETE FROM products WHERE sku LIKE 'TEST-%'`);
         expect(await catalog.countProducts(q, null)).toBe(before);

@@ -1,15 +1,20 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { contract, gql, send } from './support/client';
+import { closeDbs, subgraphDb } from './support/db';
 
 const storefront = contract('storefront');
 
 describe('storefront through the gateway', () => {
+  afterAll(closeDbs);
   it('shows the first page of products with data joined from all four subgraphs', async () => {
     const res = await send('StorefrontHome');
     expect(res.status).toBe(200);
     expect(res.body.errors).toBeUndefined();
     const page = res.body.data!.products;
-    expect(page.totalCount).toBe(10_000);
+    // The demo's 10,000 products, and what other stories listed (and did not archive) on this stack.
+    const live = await subgraphDb('catalog').query('SELECT count(*)::int AS n FROM products WHERE archived_at IS NULL');
+    expect(live.rows[0].n).toBeGreaterThanOrEqual(10_000);
+    expect(page.totalCount).toBe(live.rows[0].n);
     expect(page.edges).toHaveLength(12); // the operation's default page size
     expect(page.pageInfo.hasNextPage).toBe(true);
     for (const { node } of page.edges) {

@@ -113,6 +113,8 @@ describe('the response cache', () => {
     const updated = await gql(marketplace, { operationName: 'UpdateProduct', token: admin, variables: { id: productId, patch: { price: '12.00' } } });
     expect(updated.body.errors).toBeUndefined();
     await expect.poll(async () => (await productPage(productId)).body.data.product.price.amount, { timeout: 1000, interval: 50 }).toBe('12.00');
+    // Out of the listings again, so the other stories on this stack see the demo's storefront.
+    await gql(marketplace, { operationName: 'ArchiveProduct', token: admin, variables: { id: productId } });
   });
 
   it('keeps a signed-in user’s private answer for that user only', async () => {

@@ -44,16 +44,23 @@ async function main() {
     }
 
     let refused = 0;
+    const failures: Record<string, number> = {};
     const place = async (i: number) => {
       const input = { lines: [{ productId: products[i % products.length], quantity: 1 }], paymentToken: 'tok_visa', idempotencyKey: randomUUID() };
-      for (;;) {
+      for (let attempt = 1; ; attempt++) {
         try {
           return (await call({ query: commerce, operationName: 'PlaceOrder', variables: { input } }, customer)).placeOrder.id as string;
         } catch (err) {
-          const limited = /"code":"RATE_LIMITED".*?"retryAfter":(\d+)/.exec(String((err as Error).message));
-          if (!limited) throw err;
-          refused++;
-          await new Promise((r) => setTimeout(r, Number(limited[1]) * 1000));
+          const message = String((err as Error).message);
+          const limited = /"code":"RATE_LIMITED".*?"retryAfter":(\d+)/.exec(message);
+          if (limited) refused++;
+          else {
+            // E.g. a gateway timeout on an overloaded machine: the idempotency key makes a retry safe.
+            const code = /"code":"([A-Z_]+)"/.exec(message)?.[1] ?? message.slice(0, 60);
+            failures[code] = (failures[code] ?? 0) + 1;
+            if (attempt >= 5) throw err;
+          }
+          await new Promise((r) => setTimeout(r, (limited ? Number(limited[1]) : 1) * 1000));
         }
       }
     };
@@ -109,6 +116,8 @@ async function main() {
       cancelled: rows.length - confirmed.length,
       cancelled_by_reason: cancelledBy,
       refused_rate_limited: refused,
+      // Other errors of placeOrder (retried with the same idempotency key), by code.
+      place_errors: failures,
       placed_per_s: Number((total / placedIn).toFixed(1)),
       confirmed_per_s: Number((confirmed.length / wall).toFixed(1)),
       place_to_confirmed_ms: p,
@@ -117,7 +126,7 @@ async function main() {
       loadavg: loadavg().map((l) => Number(l.toFixed(2))),
     };
     console.log(`${total} tok_visa orders, ${rate > 0 ? `${rate}/s open loop` : `${concurrency} at a time`}, bus: ${summary.bus}, postgres: ${summary.postgres}`);
-    console.log(`  confirmed ${summary.confirmed}, cancelled ${summary.cancelled} ${JSON.stringify(cancelledBy)}, refused (RATE_LIMITED) ${refused}; ${summary.confirmed_per_s} orders/s end to end`);
+    console.log(`  confirmed ${summary.confirmed}, cancelled ${summary.cancelled} ${JSON.stringify(cancelledBy)}, refused (RATE_LIMITED) ${refused}, other errors ${JSON.stringify(failures)}; ${summary.confirmed_per_s} orders/s end to end`);
     console.log(`  placeOrder → CONFIRMED ms: p50 ${p.p50}  p95 ${p.p95}  p99 ${p.p99}`);
     console.log(`  CPU ms per order: ${Object.entries(cpuPerOrder).map(([k, v]) => `${k} ${v}`).join(', ')}; load average ${summary.loadavg.join(' ')} on ${summary.cores} cores`);
     console.log(JSON.stringify(summary));

@@ -19,6 +19,8 @@ describe('cache invalidation', () => {
     const updated = tagsOf({ type: 'ProductUpdated', aggregateId: P, data: { productId: P, vendorId: V, price: '2.00' } });
     expect([...storefront].filter((t) => created.has(t))).toEqual([listingTag('products')]);
     expect([...storefront].filter((t) => updated.has(t))).toEqual([]);
-    expect(updated).toEqual(new Set([P.toLowerCase(), V.toLowerCase()]));
+    // Not the vendor's tag: a price change does not change what the vendor's other products show.
+    expect(updated).toEqual(new Set([P.toLowerCase()]));
+    expect(created).toEqual(new Set([P.toLowerCase(), C.toLowerCase(), listingTag('products')]));
   });
 });

@@ -14,9 +14,20 @@ export const INVALIDATING_TOPICS: string[] = [Topics.inventory, Topics.catalog];
  */
 const LISTINGS: Record<string, string[]> = { ProductCreated: [listingTag('products')] };
 
-/** What an event invalidates: its aggregate id, every `…Id` in its data, and the listings it adds to. */
+/**
+ * Ids an event carries for its consumers but does not change: a product's vendor. Dropping every
+ * response that shows that vendor (nearly every storefront page) for one price change would
+ * empty the cache for nothing.
+ */
+const UNCHANGED = new Set(['vendorId']);
+const catalogEvents = new Set(['ProductCreated', 'ProductUpdated', 'ProductArchived']);
+
+/** What an event invalidates: its aggregate id, the `…Id`s in its data it changes, and the listings it adds to. */
 export function tagsOf(event: { type: string; aggregateId: string; data: unknown }): Set<string> {
-  const tags = idsIn(event.data, new Set([event.aggregateId.toLowerCase()]));
+  const data = catalogEvents.has(event.type) && event.data && typeof event.data === 'object'
+    ? Object.fromEntries(Object.entries(event.data).filter(([key]) => !UNCHANGED.has(key)))
+    : event.data;
+  const tags = idsIn(data, new Set([event.aggregateId.toLowerCase()]));
   for (const tag of LISTINGS[event.type] ?? []) tags.add(tag);
   return tags;
 }

@@ -47,6 +47,12 @@ const SUBGRAPH_MAPPERS: Record<string, Record<string, string>> = {
     User: '@cloudlab/kit#EntityRef',
     ReviewConnection: '@cloudlab/kit#LazyConnection<ReviewRow>',
   },
+  analytics: {
+    SalesReport: '../sales-report#Report',
+    PlatformStats: '../reports#Platform',
+    Vendor: '@cloudlab/kit#EntityRef',
+    Product: '@cloudlab/kit#EntityRef',
+  },
 };
 
 export const SUBGRAPHS = TOPOLOGY.map((s) => s.name);

@@ -2,6 +2,12 @@
 type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+export type Granularity =
+  | 'DAY'
+  | 'MONTH'
+  /** ISO weeks, Monday to Sunday. */
+  | 'WEEK';
+
 /** Lines for the same product count together: at most 1000 units of one product and 5000 in all per order (configurable). */
 export type OrderLineInput = {
   productId: string;
@@ -109,6 +115,16 @@ export type CreateVendorMutationVariables = Exact<{
 
 export type CreateVendorMutation = { createVendor: { invitationCode: string, vendor: { id: string, name: string, slug: string } } };
 
+export type VendorSalesQueryVariables = Exact<{
+  vendorId: string;
+  from: string;
+  to: string;
+  granularity?: Granularity | null | undefined;
+}>;
+
+
+export type VendorSalesQuery = { vendor: { salesReport: { orders: number, units: number, cancellationRate: number, revenue: Array<{ amount: string, currency: string }>, averageOrderValue: Array<{ amount: string, currency: string }>, series: Array<{ period: string, orders: number, units: number, revenue: Array<{ amount: string, currency: string }> }>, topProducts: Array<{ units: number, revenue: Array<{ amount: string, currency: string }>, product: { id: string, name: string } }> } | null } | null };
+
 export type PlaceOrderMutationVariables = Exact<{
   input: PlaceOrderInput;
 }>;
@@ -139,6 +155,14 @@ export type RestockMutationVariables = Exact<{
 
 
 export type RestockMutation = { restock: { available: number } };
+
+export type PlatformStatsQueryVariables = Exact<{
+  from: string;
+  to: string;
+}>;
+
+
+export type PlatformStatsQuery = { platformStats: { orders: number, activeVendors: number, revenue: Array<{ amount: string, currency: string }>, topVendors: Array<{ revenue: Array<{ amount: string, currency: string }>, vendor: { id: string, name: string } }> } };
 
 export type JoinVendorMutationVariables = Exact<{
   invitationCode: string;
@@ -188,6 +212,13 @@ export type StorefrontHomeQueryVariables = Exact<{
 
 
 export type StorefrontHomeQuery = { products: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, name: string, inStock: boolean | null, averageRating: number | null, reviewCount: number | null, price: { amount: string, currency: string }, category: { id: string, name: string }, vendor: { id: string, name: string } | null, stock: { available: number } | null } }> } };
+
+export type AlsoBoughtQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type AlsoBoughtQuery = { product: { id: string, salesCount: number, alsoBought: Array<{ id: string, name: string }> } | null };
 
 export type LoginMutationVariables = Exact<{
   email: string;

@@ -9,6 +9,7 @@ export const SUBGRAPHS = [
   { name: 'reviews', port: 4004 },
   { name: 'orders', port: 4005 },
   { name: 'payments', port: 4006 },
+  { name: 'analytics', port: 4007 },
 ] as const;
 
 export type SubgraphName = (typeof SUBGRAPHS)[number]['name'];

@@ -14,6 +14,7 @@ export const Topics = {
   orders: 'cloudlab.orders',
   payments: 'cloudlab.payments',
   reviews: 'cloudlab.reviews',
+  analytics: 'cloudlab.analytics',
 } as const;
 export type Domain = keyof typeof Topics;
 
@@ -81,6 +82,17 @@ export const EventPayloads = {
     StockReserved: orderRef,
     StockReservationFailed: orderRef.extend({ reason: z.string() }),
     StockChanged: z.object({ productId: id, available: count, reserved: count }),
+  },
+  analytics: {
+    /**
+     * A sale from before the marketplace's event log began (the demo's months of history, loaded
+     * by analytics' seed): one per order with its final outcome. Only analytics reads it, and a
+     * rebuild replays it like any other event. `placedAt`: ISO time; its UTC day is the order's day.
+     */
+    HistoricOrderImported: z.object({
+      orderId: id, placedAt: z.string().datetime({ offset: true }), currency, outcome: z.enum(['CONFIRMED', 'CANCELLED']),
+      lines: z.array(z.object({ productId: id, vendorId: id, quantity: z.number().int().min(1), unitPrice: amount })).min(1),
+    }),
   },
   payments: {
     PaymentAuthorized: paymentRef,

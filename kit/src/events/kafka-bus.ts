@@ -104,15 +104,17 @@ export function createKafkaBus(options: KafkaBusOptions): EventBus {
     },
     async lag(groupId: string, topics: string[]): Promise<PartitionLag[]> {
       const names = topics.map(physical);
-      const [committed] = await admin.listConsumerGroupOffsets({ groups: [{ groupId: physical(groupId), topics: names.map((name) => ({ name, partitionIndexes: [] })) }] });
+      const metadata = await admin.metadata({ topics: names });
+      const partitions = names.map((name) => ({ name, indexes: Array.from({ length: metadata.topics.get(name)?.partitionsCount ?? 0 }, (_, i) => i) }));
+      const [committed] = await admin.listConsumerGroupOffsets({
+        groups: [{ groupId: physical(groupId), topics: partitions.map((t) => ({ name: t.name, partitionIndexes: t.indexes })) }],
+      });
       const at = new Map<string, bigint>();
       for (const t of committed?.topics ?? []) for (const p of t.partitions) at.set(`${t.name}:${p.partitionIndex}`, p.committedOffset);
-      const metadata = await admin.metadata({ topics: names });
-      const request = names.map((name) => ({
-        name,
-        partitions: Array.from({ length: metadata.topics.get(name)?.partitionsCount ?? 0 }, (_, partitionIndex) => ({ partitionIndex, timestamp: -1n })),
-      }));
-      const ends = await admin.listOffsets({ topics: request });
+      const ends = await admin.listOffsets({
+        topics: partitions.map((t) => ({ name: t.name, partitions: t.indexes.map((partitionIndex) => ({ partitionIndex, timestamp: -1n })) })),
+      });
+      // A partition the group never committed on (-1) counts from its start.
       return ends.flatMap((t) =>
         t.partitions.map((p) => {
           const done = at.get(`${t.name}:${p.partitionIndex}`) ?? 0n;

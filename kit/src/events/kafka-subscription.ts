@@ -136,10 +136,13 @@ export class KafkaSubscription implements Subscription {
           // A fetch in flight across a rebalance can return records of partitions that now
           // belong to another member: skip them (the owner reads them too) and never commit
           // for them, or the owner's unprocessed records could be committed past.
-          if (!isAssigned(consumer, message.topic, message.partition)) continue;
-          poll.push(message);
-          if (stream.readableLength > 0 && poll.length < MAX_POLL) continue;
-          if (!(await this.handle(poll.splice(0)))) break;
+          if (isAssigned(consumer, message.topic, message.partition)) poll.push(message);
+          // More is buffered: take it into this poll. (A skipped message must not leave the
+          // poll waiting for a next message that may not come.)
+          if (!poll.length || (stream.readableLength > 0 && poll.length < MAX_POLL)) continue;
+          // A rebalance while the poll filled up may have taken partitions away: not ours now.
+          const mine = poll.splice(0).filter((m) => isAssigned(consumer!, m.topic, m.partition));
+          if (mine.length && !(await this.handle(mine))) break;
         }
       } catch (err) {
         failures++;

@@ -33,7 +33,7 @@ export const errorCodes = {
   PERSISTED_QUERY_NOT_FOUND: { status: 400, meaning: 'unknown `documentId`; for an APQ hash not registered yet 200 (the client then sends the query)' },
   PERSISTED_QUERY_NOT_SUPPORTED: { status: 400, meaning: 'an APQ version other than 1' },
   PERSISTED_QUERY_HASH_MISMATCH: { status: 400, meaning: 'the APQ sha256Hash is not the hash of the query sent with it' },
-  RATE_LIMITED: { status: 429, meaning: 'over the caller\'s rate limit (`Retry-After`, `extensions.retryAfter`), or over a graphql-ws subscription limit' },
+  RATE_LIMITED: { status: 429, meaning: 'over the caller\'s rate limit (`Retry-After`, `extensions.retryAfter`), over a graphql-ws subscription limit, or `placeOrder` while the order saga\'s backlog is full (`SAGA_MAX_PENDING_ORDERS`)' },
   SUBGRAPH_UNAVAILABLE: { status: 502, meaning: 'a subgraph is down: 200 with partial data, `extensions.serviceName` names it', exposeMessage: false },
   SUBGRAPH_TIMEOUT: { status: 504, meaning: 'a subgraph was slower than `SUBGRAPH_TIMEOUT_MS`: 200 with partial data', exposeMessage: false },
   SERVICE_UNAVAILABLE: { status: 503, meaning: 'a dependency is unreachable (Redis with `RATE_LIMIT_FAIL_OPEN=false`, the token keys), or the supergraph is not loaded yet', exposeMessage: false },

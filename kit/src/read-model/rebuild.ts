@@ -74,9 +74,14 @@ export async function rebuildReadModel(opts: RebuildOptions): Promise<RebuildRes
 /** Resolves once the group has consumed everything published so far (lag 0 on every partition). */
 async function caughtUp(bus: EventBus, groupId: string, topics: string[], opts: RebuildOptions): Promise<void> {
   const deadline = Date.now() + (opts.timeoutMs ?? 30 * 60_000);
+  let reported = Date.now();
   for (;;) {
     const lags = await bus.lag(groupId, topics);
     if (lags.every((p) => p.lag === 0)) return;
+    if (Date.now() - reported > 5000) {
+      reported = Date.now();
+      opts.log.info({ behind: lags.reduce((n, p) => n + p.lag, 0), partitions: lags.filter((p) => p.lag > 0) }, 'rebuild catching up');
+    }
     if (Date.now() > deadline) throw new Error(`rebuild of ${opts.name} did not catch up in time; the old generation keeps serving`);
     await new Promise((r) => setTimeout(r, opts.pollMs ?? 200));
   }

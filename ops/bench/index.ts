@@ -10,6 +10,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   gateway: () => import('./gateway'),
   floor: () => import('./floor'),
   executor: () => import('./executor'),
+  analytics: () => import('./analytics'),
 };
 
 const name = process.argv[2];

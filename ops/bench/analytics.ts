@@ -57,6 +57,7 @@ async function main() {
         await q.query('INSERT INTO inbox (consumer, event_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING', ['analytics', batch.map((e) => e.id)]);
         await consumer.prepare?.(batch, q);
         for (const e of batch) await consumer.handle(e, q);
+        await consumer.finish?.(q);
       });
     }
     const eventsPerSecond = Math.round(events.length / ((performance.now() - started) / 1000));

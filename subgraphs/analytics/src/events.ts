@@ -1,6 +1,6 @@
 import type { Queryable } from '@cloudlab/kit';
 import { handleEvents } from '@cloudlab/kit/events';
-import { difference, utcDay, type Line, type OrderState } from './projection';
+import { accumulate, difference, utcDay, type Difference, type Line, type OrderState } from './projection';
 import { applyDifference, daysOfOrders, ensureMonths, lockOrder, saveOrder } from './store';
 import type { EventEnvelope } from '@cloudlab/kit/events';
 
@@ -14,8 +14,24 @@ async function project(q: Queryable, orderId: string, change: (s: OrderState) =>
   const before = await lockOrder(q, orderId);
   const after = change(before);
   const d = difference(before, after);
-  if (d) await applyDifference(q, d);
+  if (d) accumulate(pendingOf(q), d);
   await saveOrder(q, orderId, after);
+}
+
+/**
+ * The differences of the batch in hand (keyed by its transaction), written once at its end
+ * (`finish`): a batch of 50 orders of one day updates each daily row once, not 50 times.
+ */
+const pending = new WeakMap<Queryable, Map<string, Difference>>();
+function pendingOf(q: Queryable): Map<string, Difference> {
+  let p = pending.get(q);
+  if (!p) pending.set(q, (p = new Map()));
+  return p;
+}
+async function finishBatch(q: Queryable): Promise<void> {
+  const p = pending.get(q);
+  pending.delete(q);
+  for (const d of p?.values() ?? []) await applyDifference(q, d);
 }
 
 const placed = (s: OrderState, day: string, currency: string, lines: Line[]): OrderState =>
@@ -52,4 +68,4 @@ export const consumes = handleEvents({
       confirmed: s.confirmed || outcome === 'CONFIRMED',
       cancelled: s.cancelled || outcome === 'CANCELLED',
     })),
-}, { prepare: prepareBatch });
+}, { prepare: prepareBatch, finish: finishBatch });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fromMicros } from './decimal';
-import { difference, unknownOrder, type Difference, type OrderState } from './projection';
+import { accumulate, difference, unknownOrder, type Difference, type OrderState } from './projection';
 
 const A = 'vendor-a';
 const B = 'vendor-b';
@@ -77,5 +77,24 @@ describe('the sales projection', () => {
 
   it('an event for an order not yet placed changes nothing until its OrderPlaced arrives', () => {
     expect(totals([confirmed])).toEqual({});
+  });
+});
+
+describe('a batch of events', () => {
+  it('adds up to what the events would add one by one, one row per day and currency', () => {
+    const one = unknownOrder();
+    const sold = confirmed(placed(one));
+    const first = difference(one, sold)!;
+    const other = difference(sold, cancelled(sold))!;
+    const pending = new Map<string, Difference>();
+    accumulate(pending, first);
+    accumulate(pending, other);
+    expect(pending.size).toBe(1);
+    const sum = [...pending.values()][0]!;
+    expect(sum.vendors.get(A)).toEqual({ orders: 0, units: 0, revenue: 0n, cancellations: 1, refunds: 0 });
+    expect(sum.platform).toEqual({ orders: 0, revenue: 0n });
+    // The pair appears once with +1 and once with -1: it nets out when written.
+    expect(sum.pairs.filter((p) => p.a === 'p1' && p.b === 'p2').map((p) => p.delta).sort()).toEqual([-1, 1]);
+    expect(first.vendors.get(A)!.orders).toBe(1); // the first difference itself is left as it was
   });
 });

@@ -135,3 +135,23 @@ export function difference(before: OrderState, after: OrderState): Difference | 
 
 /** The UTC calendar day of an ISO timestamp. */
 export const utcDay = (iso: string) => new Date(iso).toISOString().slice(0, 10);
+
+/** Adds `d` to the batch's pending differences (one per day and currency), so a batch writes each table row once. */
+export function accumulate(pending: Map<string, Difference>, d: Difference): void {
+  const key = `${d.day}|${d.currency}`;
+  const acc = pending.get(key);
+  if (!acc) {
+    pending.set(key, { ...d, vendors: new Map(d.vendors), products: new Map(d.products), platform: { ...d.platform }, pairs: [...d.pairs] });
+    return;
+  }
+  for (const [id, f] of d.vendors) {
+    const a = acc.vendors.get(id);
+    acc.vendors.set(id, a ? { orders: a.orders + f.orders, units: a.units + f.units, revenue: a.revenue + f.revenue, cancellations: a.cancellations + f.cancellations, refunds: a.refunds + f.refunds } : f);
+  }
+  for (const [id, f] of d.products) {
+    const a = acc.products.get(id);
+    acc.products.set(id, a ? { vendorId: a.vendorId, orders: a.orders + f.orders, units: a.units + f.units, revenue: a.revenue + f.revenue } : f);
+  }
+  acc.platform = { orders: acc.platform.orders + d.platform.orders, revenue: acc.platform.revenue + d.platform.revenue };
+  acc.pairs.push(...d.pairs);
+}

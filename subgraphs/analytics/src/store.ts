@@ -58,8 +58,11 @@ export async function applyDifference(q: Queryable, d: Difference): Promise<void
     );
   }
   if (d.pairs.length) {
-    // Both directions, so "bought with X" is one index range scan on X.
-    const both = d.pairs.flatMap((p) => [[p.a, p.b, p.delta], [p.b, p.a, p.delta]] as const).sort((x, y) => (x[0] + x[1] < y[0] + y[1] ? -1 : 1));
+    // Both directions, so "bought with X" is one index range scan on X; summed per pair first (a
+    // batch may hold the same pair twice, and one statement may not update a row twice).
+    const sums = new Map<string, number>();
+    for (const p of d.pairs) for (const key of [`${p.a} ${p.b}`, `${p.b} ${p.a}`]) sums.set(key, (sums.get(key) ?? 0) + p.delta);
+    const both = [...sums].filter(([, n]) => n !== 0).map(([key, n]) => [...key.split(' '), n] as [string, string, number]).sort((x, y) => (x[0] + x[1] < y[0] + y[1] ? -1 : 1));
     await q.query(
       `INSERT INTO co_purchases AS t (product_id, other_id, orders) SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int[])
        ON CONFLICT (product_id, other_id) DO UPDATE SET orders = t.orders + EXCLUDED.orders`,

@@ -1,33 +1,8 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { contract } from './support/client';
 import { startGatewayProcess } from './support/gateway';
-
-/** The live child processes of a process (from /proc). */
-function childrenOf(pid: number): number[] {
-  const out: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const [state, ppid] = stat.split(') ')[1]!.split(' ');
-      if (Number(ppid) === pid && state !== 'Z') out.push(Number(entry));
-    } catch {
-      /* gone */
-    }
-  }
-  return out;
-}
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+import { alive, childrenOf } from './support/processes';
 
 /**
  * StorefrontHome on a new connection each time: a worker's open keep-alive connections die with

@@ -7,6 +7,7 @@ import { dropDatabases } from '@cloudlab/kit/db/pool';
 import { SUBGRAPHS } from '@cloudlab/kit/topology';
 import { contract } from './support/client';
 import { freePort } from './support/ports';
+import { alive } from './support/processes';
 
 /**
  * `pnpm start` itself (ops/start.ts as a child process, with its own ports and databases): a
@@ -22,15 +23,6 @@ chmodSync(dataDir, 0o755); // as root, embedded PostgreSQL runs as `postgres`, w
 
 let supervisor: ChildProcess | undefined;
 let output = '';
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 async function waitFor<T>(what: string, timeoutMs: number, probe: () => T | undefined | Promise<T | undefined>): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -23,4 +23,11 @@ describe('cache invalidation', () => {
     expect(updated).toEqual(new Set([P.toLowerCase()]));
     expect(created).toEqual(new Set([P.toLowerCase(), C.toLowerCase(), listingTag('products')]));
   });
+
+  it('drops the responses that show a product when it gets a review (its rating and review count change)', () => {
+    const R = '44444444-4444-4444-8444-444444444444';
+    const P = '55555555-5555-4555-8555-555555555555';
+    expect(INVALIDATING_TOPICS).toContain(Topics.reviews);
+    expect(tagsOf({ type: 'ReviewPosted', aggregateId: R, data: { reviewId: R, productId: P, rating: 4 } }).has(P)).toBe(true);
+  });
 });

@@ -4,9 +4,9 @@ import { idsIn, listingTag } from './plugins/response-cache';
 
 /**
  * Domains whose events change what cached responses show: stock levels (inventory), products'
- * names, prices, categories and archiving (catalog).
+ * names, prices, categories and archiving (catalog), a product's rating and review count (reviews).
  */
-export const INVALIDATING_TOPICS: string[] = [Topics.inventory, Topics.catalog];
+export const INVALIDATING_TOPICS: string[] = [Topics.inventory, Topics.catalog, Topics.reviews];
 
 /**
  * Events that add an entity to a listing whose cached pages do not name it yet: a new product

@@ -40,6 +40,11 @@ const SUBGRAPH_MAPPERS: Record<string, Record<string, string>> = {
     Product: '@cloudlab/kit#EntityRef',
     OrderConnection: '@cloudlab/kit#LazyConnection<OrderRow>',
   },
+  notifications: {
+    Notification: '../store#NotificationRow',
+    NotificationConnection: '../store#NotificationPage',
+    User: '@cloudlab/kit#EntityRef',
+  },
   payments: { Payment: '../store#PaymentRow', Order: '@cloudlab/kit#EntityRef' },
   reviews: {
     Review: '../store#ReviewRow',

@@ -8,6 +8,23 @@ export type Granularity =
   /** ISO weeks, Monday to Sunday. */
   | 'WEEK';
 
+/** What a notification is about. */
+export type NotificationKind =
+  /** A product the customer watched (watchProductStock) can be ordered again. */
+  | 'BACK_IN_STOCK'
+  /** Vendor staff: a product's available stock dropped below the threshold (once per crossing). */
+  | 'LOW_STOCK'
+  /** Vendor staff: a confirmed order contains the vendor's products. */
+  | 'NEW_ORDER'
+  /** The customer's order was cancelled; the body gives the reason when one is known. */
+  | 'ORDER_CANCELLED'
+  /** The customer's order is confirmed (stock reserved, payment authorized). */
+  | 'ORDER_CONFIRMED'
+  /** Every vendor of the customer's order has shipped; the body lists carriers and tracking numbers. */
+  | 'ORDER_SHIPPED'
+  /** The customer's payment was refunded. */
+  | 'PAYMENT_REFUNDED';
+
 /** Lines for the same product count together: at most 1000 units of one product and 5000 in all per order (configurable). */
 export type OrderLineInput = {
   productId: string;
@@ -115,6 +132,22 @@ export type CreateVendorMutationVariables = Exact<{
 
 export type CreateVendorMutation = { createVendor: { invitationCode: string, vendor: { id: string, name: string, slug: string } } };
 
+export type MyNotificationsQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  unreadOnly?: boolean | null | undefined;
+}>;
+
+
+export type MyNotificationsQuery = { me: { notifications: { unreadCount: number, totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, kind: NotificationKind, title: string, body: string, link: string, createdAt: string, readAt: string | null } }> } } | null };
+
+export type WatchProductStockMutationVariables = Exact<{
+  productId: string;
+}>;
+
+
+export type WatchProductStockMutation = { watchProductStock: { productId: string } };
+
 export type VendorSalesQueryVariables = Exact<{
   vendorId: string;
   from: string;
@@ -131,6 +164,13 @@ export type PlaceOrderMutationVariables = Exact<{
 
 
 export type PlaceOrderMutation = { placeOrder: { id: string, status: OrderStatus, total: { amount: string, currency: string } | null } };
+
+export type MarkNotificationsReadMutationVariables = Exact<{
+  ids?: Array<string> | string | null | undefined;
+}>;
+
+
+export type MarkNotificationsReadMutation = { markNotificationsRead: { unreadCount: number } };
 
 export type ProductPageQueryVariables = Exact<{
   id: string;
@@ -190,6 +230,11 @@ export type MeQueryVariables = Exact<{ [key: string]: never; }>;
 
 
 export type MeQuery = { me: { id: string, email: string | null, name: string, role: Role } | null };
+
+export type NotificationAddedSubscriptionVariables = Exact<{ [key: string]: never; }>;
+
+
+export type NotificationAddedSubscription = { notificationAdded: { id: string, kind: NotificationKind, title: string, body: string, link: string, createdAt: string } };
 
 export type WriteReviewMutationVariables = Exact<{
   input: ReviewInput;

@@ -10,6 +10,7 @@ export const SUBGRAPHS = [
   { name: 'orders', port: 4005 },
   { name: 'payments', port: 4006 },
   { name: 'analytics', port: 4007 },
+  { name: 'notifications', port: 4008 },
 ] as const;
 
 export type SubgraphName = (typeof SUBGRAPHS)[number]['name'];

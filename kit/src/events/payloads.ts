@@ -15,6 +15,7 @@ export const Topics = {
   payments: 'cloudlab.payments',
   reviews: 'cloudlab.reviews',
   analytics: 'cloudlab.analytics',
+  notifications: 'cloudlab.notifications',
 } as const;
 export type Domain = keyof typeof Topics;
 
@@ -92,6 +93,16 @@ export const EventPayloads = {
     HistoricOrderImported: z.object({
       orderId: id, placedAt: z.string().datetime({ offset: true }), currency, outcome: z.enum(['CONFIRMED', 'CANCELLED']),
       lines: z.array(z.object({ productId: id, vendorId: id, quantity: z.number().int().min(1), unitPrice: amount })).min(1),
+    }),
+  },
+  notifications: {
+    /**
+     * A notification was stored for a user (`userId`) or for a vendor's staff (`vendorId`): feeds
+     * the `notificationAdded` subscription on every notifications instance. `createdAt`: ISO time.
+     */
+    NotificationCreated: z.object({
+      notificationId: id, userId: id.nullable(), vendorId: id.nullable(), kind: z.string(), title: z.string(),
+      body: z.string(), link: z.string(), createdAt: z.string(),
     }),
   },
   payments: {

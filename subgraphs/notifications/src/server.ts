@@ -1,0 +1,32 @@
+import '@cloudlab/kit/telemetry/register';
+import { readModelFiles, runSubgraph, subgraphFiles, type SubgraphDefinition } from '@cloudlab/kit';
+import { config } from './config';
+import { consumes } from './events';
+import { LIVE_TOPICS } from './live';
+import { createLoaders, type Loaders } from './loaders';
+import type { Resolvers } from './generated/resolvers';
+import { resolvers } from './resolvers';
+import { dropOlderThan } from './store';
+
+/**
+ * Notifications: per-user (and per-vendor) notifications made from other domains' events, served
+ * as a feed and live over graphql-ws; back-in-stock watches. The notifications and watches are its
+ * own state (migrations/); what it knows of orders, products and stock levels to address and word
+ * them is a read model (read-model/, `pnpm rebuild notifications`). Apollo Server (Federation 2).
+ */
+export const definition: SubgraphDefinition<Loaders, Resolvers> = {
+  name: 'notifications',
+  engine: 'apollo',
+  ...subgraphFiles(__dirname),
+  resolvers,
+  loaders: createLoaders,
+  // Starts empty: notifications come only from events that happen while the stack runs.
+  seed: async () => undefined,
+  seedTables: [],
+  consumes,
+  readModel: readModelFiles(__dirname),
+  subscriptions: { topics: LIVE_TOPICS },
+  timers: [{ name: 'retention', everyMs: 3_600_000, run: ({ db }) => db.tx((q) => dropOlderThan(q, config.NOTIFICATIONS_RETENTION_DAYS)) }],
+};
+
+if (require.main === module) void runSubgraph(definition);

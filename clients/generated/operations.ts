@@ -105,6 +105,26 @@ export type Role =
   | 'CUSTOMER'
   | 'VENDOR';
 
+/** Every filter is optional; the ones given must all hold. */
+export type SearchFilter = {
+  categoryIds?: Array<string> | null | undefined;
+  inStock?: boolean | null | undefined;
+  maxPrice?: string | null | undefined;
+  /** Amounts like "19.99" (inclusive). */
+  minPrice?: string | null | undefined;
+  /** 1 to 5: the average rating at least this. */
+  minRating?: number | null | undefined;
+  vendorIds?: Array<string> | null | undefined;
+};
+
+export type SearchSort =
+  | 'NEWEST'
+  | 'PRICE_ASC'
+  | 'PRICE_DESC'
+  /** Best average rating first (products without reviews last). */
+  | 'RATING'
+  | 'RELEVANCE';
+
 export type SignUpInput = {
   email: string;
   name: string;
@@ -196,6 +216,17 @@ export type RestockMutationVariables = Exact<{
 
 export type RestockMutation = { restock: { available: number } };
 
+export type SearchQueryVariables = Exact<{
+  query?: string | null | undefined;
+  filter?: SearchFilter | null | undefined;
+  sort?: SearchSort | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type SearchQuery = { search: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, facets: { inStockCount: number, categories: Array<{ count: number, category: { id: string, name: string } }>, vendors: Array<{ count: number, vendor: { id: string, name: string } }>, priceRanges: Array<{ min: string, max: string | null, count: number }>, ratings: Array<{ atLeast: number, count: number }> }, edges: Array<{ cursor: string, node: { id: string, name: string, averageRating: number | null, inStock: boolean | null, price: { amount: string, currency: string }, vendor: { name: string } | null } }> } };
+
 export type PlatformStatsQueryVariables = Exact<{
   from: string;
   to: string;
@@ -235,6 +266,13 @@ export type NotificationAddedSubscriptionVariables = Exact<{ [key: string]: neve
 
 
 export type NotificationAddedSubscription = { notificationAdded: { id: string, kind: NotificationKind, title: string, body: string, link: string, createdAt: string } };
+
+export type SearchSuggestionsQueryVariables = Exact<{
+  prefix: string;
+}>;
+
+
+export type SearchSuggestionsQuery = { searchSuggestions: Array<{ text: string, product: { id: string, name: string } }> };
 
 export type WriteReviewMutationVariables = Exact<{
   input: ReviewInput;

@@ -11,6 +11,7 @@ export const SUBGRAPHS = [
   { name: 'payments', port: 4006 },
   { name: 'analytics', port: 4007 },
   { name: 'notifications', port: 4008 },
+  { name: 'search', port: 4009 },
 ] as const;
 
 export type SubgraphName = (typeof SUBGRAPHS)[number]['name'];

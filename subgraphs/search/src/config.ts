@@ -1,0 +1,24 @@
+import { env, loadConfigOrExit } from '@cloudlab/kit';
+
+/** Search's settings (README configuration table). */
+export const config = loadConfigOrExit({
+  // Longest `query` (and suggestion `prefix`) in characters; longer ones are BAD_USER_INPUT.
+  SEARCH_MAX_QUERY_LENGTH: env.int(200, 1),
+  // pg_trgm word similarity in percent above which a name word counts as a typo of the query.
+  SEARCH_TYPO_SIMILARITY_PCT: env.int(45, 1),
+  // Most entries a category or vendor facet returns (largest counts first).
+  SEARCH_FACET_LIMIT: env.int(50, 1),
+});
+
+/**
+ * SEARCH_PRICE_RANGES: upper bounds of the price-range facet's buckets, comma-separated and
+ * increasing (the last bucket has no maximum).
+ */
+export function parsePriceBounds(text: string): number[] {
+  const bounds = text.split(',').map((s) => Number(s.trim()));
+  if (!bounds.length || bounds.some((n, i) => !Number.isFinite(n) || n <= 0 || (i > 0 && n <= bounds[i - 1]!))) {
+    throw new Error(`SEARCH_PRICE_RANGES: increasing positive numbers, comma-separated (got "${text}")`);
+  }
+  return bounds;
+}
+export const priceBounds = parsePriceBounds(process.env.SEARCH_PRICE_RANGES || '25,50,100,250,500');

@@ -1,0 +1,19 @@
+import { badInput } from '@cloudlab/kit';
+import type { Resolvers } from './generated/resolvers';
+import { config } from './config';
+import { search, suggest } from './search';
+
+const MAX_SUGGESTIONS = 20;
+
+export const resolvers = {
+  Query: {
+    search: (_, args, ctx) => search(ctx.db, args),
+    searchSuggestions: async (_, { prefix, first }, ctx) => {
+      const n = first ?? 8;
+      if (!Number.isInteger(n) || n < 0 || n > MAX_SUGGESTIONS) throw badInput(`first must be between 0 and ${MAX_SUGGESTIONS}`, 'first');
+      if (prefix.length > config.SEARCH_MAX_QUERY_LENGTH) throw badInput(`prefix must be at most ${config.SEARCH_MAX_QUERY_LENGTH} characters`, 'prefix');
+      if (!prefix.trim() || n === 0) return [];
+      return suggest(ctx.db, prefix, n);
+    },
+  },
+} satisfies Resolvers;

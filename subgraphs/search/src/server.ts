@@ -1,0 +1,27 @@
+import '@cloudlab/kit/telemetry/register';
+import { readModelFiles, runSubgraph, subgraphFiles, type SubgraphDefinition } from '@cloudlab/kit';
+import { consumes } from './events';
+import { createLoaders, type Loaders } from './loaders';
+import type { Resolvers } from './generated/resolvers';
+import { resolvers } from './resolvers';
+import { seed } from './seed';
+
+/**
+ * Search: product search (full text, typos, filters, sorts, multi-select facets) over a read
+ * model of one document per product, fed by catalog, inventory and reviews events and rebuilt
+ * from the log by `pnpm rebuild search`. Postgres engine. Apollo Server (Federation 2).
+ */
+export const definition: SubgraphDefinition<Loaders, Resolvers> = {
+  name: 'search',
+  engine: 'apollo',
+  ...subgraphFiles(__dirname),
+  resolvers,
+  loaders: createLoaders,
+  seed,
+  // The seed merges (store.ts): nothing is emptied first.
+  seedTables: [],
+  consumes,
+  readModel: readModelFiles(__dirname),
+};
+
+if (require.main === module) void runSubgraph(definition);

@@ -1,0 +1,148 @@
+import { escapeLike, tsQueryText, type Filters, type SearchRequest, type SearchSort } from './request';
+
+/**
+ * The Postgres engine's statements, built from a checked SearchRequest (request.ts). Every value
+ * is a parameter; only fixed SQL fragments are concatenated.
+ */
+export interface Statement {
+  text: string;
+  values: unknown[];
+}
+
+class Params {
+  values: unknown[] = [];
+  add(v: unknown): string {
+    this.values.push(v);
+    return `$${this.values.length}`;
+  }
+}
+
+const VISIBLE = 'listed AND NOT archived';
+
+/** Full-text match (weighted tsvector, GIN) or a typo/prefix of a name word (pg_trgm, GIN). */
+function matchSql(p: Params, terms: string[]): { where: string; score: string } {
+  if (!terms.length) return { where: 'true', score: '0' };
+  const tsq = `to_tsquery('english', ${p.add(tsQueryText(terms))})`;
+  const q = p.add(terms.join(' '));
+  const prefix = p.add(`${escapeLike(terms.join(' '))}%`);
+  return {
+    where: `(document @@ ${tsq} OR ${q} <% name)`,
+    // Exact name first, then names starting with the query, then text rank plus name similarity.
+    score: `round((CASE WHEN lower(name) = ${q} THEN 4 WHEN lower(name) LIKE ${prefix} THEN 2 ELSE 0 END
+      + ts_rank(document, ${tsq}) + word_similarity(${q}, name))::numeric, 6)`,
+  };
+}
+
+type FilterName = keyof Filters;
+/** Each active filter as its own condition, so a facet can leave its own one out. */
+function filterSql(p: Params, f: Filters): Record<'category' | 'vendor' | 'price' | 'rating' | 'stock', string> {
+  const price: string[] = [];
+  if (f.minPrice != null) price.push(`price >= ${p.add(f.minPrice)}::numeric`);
+  if (f.maxPrice != null) price.push(`price <= ${p.add(f.maxPrice)}::numeric`);
+  return {
+    category: f.categoryIds ? `category_id = ANY(${p.add(f.categoryIds)}::uuid[])` : 'true',
+    vendor: f.vendorIds ? `vendor_id = ANY(${p.add(f.vendorIds)}::uuid[])` : 'true',
+    price: price.length ? price.join(' AND ') : 'true',
+    rating: f.minRating != null ? `rating >= ${p.add(f.minRating)}` : 'true',
+    stock: f.inStock != null ? `in_stock = ${p.add(f.inStock)}` : 'true',
+  };
+}
+export type { FilterName };
+
+/** Sort key, its direction and the type its cursor text is cast back to. */
+export function sortKey(sort: SearchSort, hasQuery: boolean): { key: string; desc: boolean; type: string } {
+  switch (sort) {
+    case 'PRICE_ASC': return { key: 'price', desc: false, type: 'numeric' };
+    case 'PRICE_DESC': return { key: 'price', desc: true, type: 'numeric' };
+    case 'RATING': return { key: 'rating', desc: true, type: 'numeric' };
+    case 'NEWEST': return { key: 'created_at', desc: true, type: 'timestamptz' };
+    // Without a query every score is equal: relevance is then the newest first.
+    case 'RELEVANCE': return hasQuery ? { key: 'score', desc: true, type: 'numeric' } : { key: 'created_at', desc: true, type: 'timestamptz' };
+  }
+}
+
+/**
+ * One page: rows (id, key text) in sort order, ties broken by id in the same direction (so one
+ * index on (key, id) serves both directions), first+1 of them (the extra one tells whether there
+ * is a next page). The keyset condition continues strictly after the cursor's (key, id), so pages
+ * neither skip nor repeat under any sort.
+ */
+export function pageStatement(req: SearchRequest): Statement {
+  const p = new Params();
+  const match = matchSql(p, req.terms);
+  const f = filterSql(p, req.filters);
+  const { key, desc, type } = sortKey(req.sort, req.terms.length > 0);
+  let after = '';
+  if (req.after) {
+    const k = `${p.add(req.after[1])}::${type}`;
+    const id = `${p.add(req.after[2])}::uuid`;
+    after = `WHERE (k, id) ${desc ? '<' : '>'} (${k}, ${id})`;
+  }
+  const expr = key === 'score' ? match.score : key;
+  const text = `SELECT id, k::text AS key FROM (
+      SELECT id, ${expr} AS k FROM search_products
+      WHERE ${VISIBLE} AND ${match.where} AND ${f.category} AND ${f.vendor} AND ${f.price} AND ${f.rating} AND ${f.stock}
+    ) d ${after}
+    ORDER BY k ${desc ? 'DESC' : 'ASC'}, id ${desc ? 'DESC' : 'ASC'} LIMIT ${p.add(req.first + 1)}`;
+  return { text, values: p.values };
+}
+
+export const RATING_STEPS = [4, 3, 2, 1];
+
+/**
+ * Total and facets in one statement over the matching documents. Multi-select: each facet counts
+ * under every active filter except its own, so choosing a category still shows the other
+ * categories' counts. Rows: (facet, key, count).
+ */
+export function facetStatement(req: SearchRequest, priceBounds: number[]): Statement {
+  const p = new Params();
+  const match = matchSql(p, req.terms);
+  const f = filterSql(p, req.filters);
+  const all = (except?: keyof typeof f) =>
+    (Object.keys(f) as (keyof typeof f)[]).filter((k) => k !== except).map((k) => `f_${k}`).join(' AND ');
+  const bounds = p.add(priceBounds);
+  const text = `WITH m AS MATERIALIZED (
+      SELECT category_id, vendor_id, price, rating, in_stock,
+        ${f.category} AS f_category, ${f.vendor} AS f_vendor, ${f.price} AS f_price, ${f.rating} AS f_rating, ${f.stock} AS f_stock
+      FROM search_products WHERE ${VISIBLE} AND ${match.where}
+    )
+    SELECT 'total' AS facet, '' AS key, count(*)::int AS count FROM m WHERE ${all()}
+    UNION ALL SELECT 'category', category_id::text, count(*)::int FROM m WHERE ${all('category')} GROUP BY category_id
+    UNION ALL SELECT 'vendor', vendor_id::text, count(*)::int FROM m WHERE ${all('vendor')} GROUP BY vendor_id
+    UNION ALL SELECT 'price', width_bucket(price, ${bounds}::numeric[])::text, count(*)::int FROM m WHERE ${all('price')} GROUP BY 2
+    UNION ALL SELECT 'rating', s::text, count(*) FILTER (WHERE rating >= s)::int
+      FROM m CROSS JOIN unnest(${p.add(RATING_STEPS)}::int[]) AS s WHERE ${all('rating')} GROUP BY s
+    UNION ALL SELECT 'stock', '', count(*) FILTER (WHERE in_stock)::int FROM m WHERE ${all('stock')}`;
+  return { text, values: p.values };
+}
+
+export interface Facets {
+  total: number;
+  categories: { id: string; count: number }[];
+  vendors: { id: string; count: number }[];
+  priceRanges: { min: string; max: string | null; count: number }[];
+  ratings: { atLeast: number; count: number }[];
+  inStockCount: number;
+}
+
+/** The facet rows as the API shows them: largest counts first, every price bucket, every rating step. */
+export function readFacets(rows: { facet: string; key: string; count: number }[], priceBounds: number[], limit: number): Facets {
+  const of = (facet: string) => rows.filter((r) => r.facet === facet);
+  const byCount = (a: { id: string; count: number }, b: { id: string; count: number }) => b.count - a.count || (a.id < b.id ? -1 : 1);
+  const entries = (facet: string) => of(facet).map((r) => ({ id: r.key, count: r.count })).sort(byCount).slice(0, limit);
+  const buckets = new Map(of('price').map((r) => [Number(r.key), r.count]));
+  const edges = [0, ...priceBounds];
+  return {
+    total: of('total')[0]?.count ?? 0,
+    categories: entries('category'),
+    vendors: entries('vendor'),
+    // width_bucket over the upper bounds: 0 for [0, b1), 1 for [b1, b2), …, bounds.length for [last, ∞).
+    priceRanges: edges.map((min, i) => ({
+      min: min.toFixed(2),
+      max: i < priceBounds.length ? priceBounds[i]!.toFixed(2) : null,
+      count: buckets.get(i) ?? 0,
+    })),
+    ratings: RATING_STEPS.map((s) => ({ atLeast: s, count: of('rating').find((r) => Number(r.key) === s)?.count ?? 0 })),
+    inStockCount: of('stock')[0]?.count ?? 0,
+  };
+}

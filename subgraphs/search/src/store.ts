@@ -1,0 +1,124 @@
+import type { Queryable } from '@cloudlab/kit';
+import { escapeLike } from './request';
+import type { Statement } from './sql';
+
+/** search's SQL: the projection's writes and the reads the resolvers need. */
+
+/**
+ * What a catalog event (or the demo seed) says about a product; absent fields are unchanged.
+ * Each field is taken only if `version` is above the version that last set it, so events may
+ * arrive in any order and the newest value of every field wins.
+ */
+export interface CatalogFacts {
+  id: string;
+  version: number;
+  listed?: boolean;
+  archived?: boolean;
+  vendorId: string;
+  createdAt?: string;
+  name?: string;
+  description?: string;
+  categoryId?: string;
+  price?: string;
+  currency?: string;
+}
+
+const FIELDS = ['name', 'description', 'category', 'price'] as const;
+
+export async function applyCatalog(q: Queryable, rows: CatalogFacts[]): Promise<void> {
+  if (!rows.length) return;
+  const col = <T>(f: (r: CatalogFacts) => T) => rows.map(f);
+  const v = (present: (r: CatalogFacts) => unknown) => col((r) => (present(r) == null ? 0 : r.version));
+  const newer = (field: string, cols: string[]) =>
+    cols.map((c) => `${c} = CASE WHEN EXCLUDED.${field}_v > p.${field}_v THEN EXCLUDED.${c} ELSE p.${c} END`).join(', ');
+  await q.query(
+    `INSERT INTO search_products AS p (id, listed, archived, vendor_id, created_at, name, name_v, description, description_v,
+       category_id, category_v, price, currency, price_v)
+     SELECT * FROM unnest($1::uuid[], $2::boolean[], $3::boolean[], $4::uuid[], $5::timestamptz[], $6::text[], $7::int[],
+       $8::text[], $9::int[], $10::uuid[], $11::int[], $12::numeric[], $13::text[], $14::int[])
+     ON CONFLICT (id) DO UPDATE SET
+       listed = p.listed OR EXCLUDED.listed,
+       archived = p.archived OR EXCLUDED.archived,
+       vendor_id = coalesce(EXCLUDED.vendor_id, p.vendor_id),
+       created_at = least(p.created_at, EXCLUDED.created_at),
+       ${newer('name', ['name'])}, ${newer('description', ['description'])}, ${newer('category', ['category_id'])},
+       ${newer('price', ['price', 'currency'])},
+       ${FIELDS.map((f) => `${f}_v = greatest(p.${f}_v, EXCLUDED.${f}_v)`).join(', ')}`,
+    [
+      col((r) => r.id), col((r) => r.listed ?? false), col((r) => r.archived ?? false), col((r) => r.vendorId),
+      col((r) => r.createdAt ?? null), col((r) => r.name ?? null), v((r) => r.name), col((r) => r.description ?? null),
+      v((r) => r.description), col((r) => r.categoryId ?? null), v((r) => r.categoryId), col((r) => r.price ?? null),
+      col((r) => r.currency ?? null), v((r) => r.price),
+    ],
+  );
+}
+
+/** StockChanged carries the product's totals: the newest event (by its time) wins. */
+export async function applyStock(q: Queryable, productId: string, available: number, at: string): Promise<void> {
+  await q.query(
+    `INSERT INTO search_products AS p (id, available, stock_at) VALUES ($1, $2, $3)
+     ON CONFLICT (id) DO UPDATE SET available = EXCLUDED.available, stock_at = EXCLUDED.stock_at
+     WHERE p.stock_at IS NULL OR p.stock_at <= EXCLUDED.stock_at`,
+    [productId, available, at],
+  );
+}
+
+/** One review more (the inbox makes a redelivered ReviewPosted count once). */
+export async function addRating(q: Queryable, productId: string, rating: number): Promise<void> {
+  await q.query(
+    `INSERT INTO search_products AS p (id, rating_sum, rating_count) VALUES ($1, $2, 1)
+     ON CONFLICT (id) DO UPDATE SET rating_sum = p.rating_sum + EXCLUDED.rating_sum, rating_count = p.rating_count + 1`,
+    [productId, rating],
+  );
+}
+
+/** The demo's stock and reviews, set (not added) so seeding twice changes nothing; a later StockChanged wins. */
+export async function seedTotals(q: Queryable, rows: { id: string; available: number; ratingSum: number; ratingCount: number }[]): Promise<void> {
+  if (!rows.length) return;
+  await q.query(
+    `INSERT INTO search_products AS p (id, available, seed_rating_sum, seed_rating_count)
+     SELECT * FROM unnest($1::uuid[], $2::int[], $3::int[], $4::int[])
+     ON CONFLICT (id) DO UPDATE SET
+       available = CASE WHEN p.stock_at IS NULL THEN EXCLUDED.available ELSE p.available END,
+       seed_rating_sum = EXCLUDED.seed_rating_sum, seed_rating_count = EXCLUDED.seed_rating_count`,
+    [rows.map((r) => r.id), rows.map((r) => r.available), rows.map((r) => r.ratingSum), rows.map((r) => r.ratingCount)],
+  );
+}
+
+export async function page(q: Queryable, s: Statement): Promise<{ id: string; key: string }[]> {
+  return (await q.query<{ id: string; key: string }>(s.text, s.values)).rows;
+}
+
+export async function facetRows(q: Queryable, s: Statement): Promise<{ facet: string; key: string; count: number }[]> {
+  return (await q.query<{ facet: string; key: string; count: number }>(s.text, s.values)).rows;
+}
+
+/** pg_trgm's `<%` uses this threshold; set for the transaction only. */
+export async function setTypoThreshold(q: Queryable, pct: number): Promise<void> {
+  await q.query(`SELECT set_config('pg_trgm.word_similarity_threshold', $1, true)`, [String(pct / 100)]);
+}
+
+/** Does the tsquery of these words keep any (false: stop words only)? */
+export async function hasLexemes(q: Queryable, tsquery: string): Promise<boolean> {
+  return (await q.query<{ n: number }>(`SELECT numnode(to_tsquery('english', $1)) AS n`, [tsquery])).rows[0]!.n > 0;
+}
+
+/**
+ * Type-ahead: distinct names containing a word that starts with (or nearly matches) the prefix;
+ * names starting with it first, then the closest.
+ */
+export async function suggestions(q: Queryable, prefix: string, limit: number): Promise<{ id: string; name: string }[]> {
+  const lower = prefix.toLowerCase();
+  return (
+    await q.query<{ id: string; name: string }>(
+      `SELECT id, name FROM (
+         SELECT DISTINCT ON (lower(name)) id, name,
+           (lower(name) LIKE $2) AS starts, word_similarity($1, name) AS sim
+         FROM search_products
+         WHERE listed AND NOT archived AND (name ILIKE $3 OR $1 <% name)
+         ORDER BY lower(name), id
+       ) s ORDER BY starts DESC, sim DESC, name, id LIMIT $4`,
+      [lower, `${escapeLike(lower)}%`, `%${escapeLike(lower)}%`, limit],
+    )
+  ).rows;
+}

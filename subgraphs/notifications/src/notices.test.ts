@@ -65,8 +65,9 @@ describe('LOW_STOCK crossing', () => {
     expect(fired).toEqual([4, 4]);
   });
 
-  it('a product first seen already low counts as a crossing; orderable means something available', () => {
-    expect(stockTransition(null, 2, 5)).toEqual({ low: true, lowCrossed: true, orderable: true });
+  it('a product first seen already low is a baseline, not a crossing; orderable means something available', () => {
+    expect(stockTransition(null, 0, 5)).toEqual({ low: true, lowCrossed: false, orderable: false });
+    expect(stockTransition(null, 2, 5)).toEqual({ low: true, lowCrossed: false, orderable: true });
     expect(stockTransition({ low: true }, 0, 5)).toEqual({ low: true, lowCrossed: false, orderable: false });
     expect(stockTransition(null, 5, 5)).toEqual({ low: false, lowCrossed: false, orderable: true });
   });

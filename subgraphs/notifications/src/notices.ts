@@ -100,11 +100,13 @@ export function lowStock(vendorId: string, productId: string, name: string | nul
 /**
  * A product's stock moved from `before` (null: never seen) to `available`. LOW_STOCK once per
  * crossing: `low` turns on when available drops below the threshold and off only when it is back
- * at or above it, so sales while low make no further LOW_STOCK. An unseen product counts as not low.
+ * at or above it, so sales while low make no further LOW_STOCK. The first total seen of a product
+ * (`before` null: a product just listed with nothing in stock, or one stocked before this read
+ * model began) is only a baseline: a crossing needs a known total at or above the threshold before it.
  */
 export function stockTransition(before: { low: boolean } | null, available: number, threshold: number) {
   const low = available < threshold;
-  return { low, lowCrossed: low && !(before?.low ?? false), orderable: available > 0 };
+  return { low, lowCrossed: low && before !== null && !before.low, orderable: available > 0 };
 }
 
 /**

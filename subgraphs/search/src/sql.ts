@@ -20,15 +20,15 @@ class Params {
 const VISIBLE = 'listed AND NOT archived';
 
 /** Full-text match (weighted tsvector, GIN) or a typo/prefix of a name word (pg_trgm, GIN). */
-function matchSql(p: Params, terms: string[]): { where: string; score: string } {
-  if (!terms.length) return { where: 'true', score: '0' };
-  const tsq = `to_tsquery('english', ${p.add(tsQueryText(terms))})`;
-  const q = p.add(terms.join(' '));
-  const prefix = p.add(`${escapeLike(terms.join(' '))}%`);
+function matchSql(p: Params, terms: string[]): { where: string; score: () => string } {
+  if (!terms.length) return { where: 'true', score: () => '0' };
+  const tsq = `to_tsquery('english', ${p.add(tsQueryText(terms))}::text)`;
+  const q = `${p.add(terms.join(' '))}::text`;
   return {
     where: `(document @@ ${tsq} OR ${q} <% name)`,
-    // Exact name first, then names starting with the query, then text rank plus name similarity.
-    score: `round((CASE WHEN lower(name) = ${q} THEN 4 WHEN lower(name) LIKE ${prefix} THEN 2 ELSE 0 END
+    // Exact name first, then names starting with the query, then text rank plus name similarity
+    // (a parameter only when used: PostgreSQL cannot type an unused one).
+    score: () => `round((CASE WHEN lower(name) = ${q} THEN 4 WHEN lower(name) LIKE ${p.add(`${escapeLike(terms.join(' '))}%`)}::text THEN 2 ELSE 0 END
       + ts_rank(document, ${tsq}) + word_similarity(${q}, name))::numeric, 6)`,
   };
 }
@@ -78,7 +78,7 @@ export function pageStatement(req: SearchRequest): Statement {
     const id = `${p.add(req.after[2])}::uuid`;
     after = `WHERE (k, id) ${desc ? '<' : '>'} (${k}, ${id})`;
   }
-  const expr = key === 'score' ? match.score : key;
+  const expr = key === 'score' ? match.score() : key;
   const text = `SELECT id, k::text AS key FROM (
       SELECT id, ${expr} AS k FROM search_products
       WHERE ${VISIBLE} AND ${match.where} AND ${f.category} AND ${f.vendor} AND ${f.price} AND ${f.rating} AND ${f.stock}

@@ -4,6 +4,10 @@ import * as accounts from '../subgraphs/accounts/src/store';
 import * as catalog from '../subgraphs/catalog/src/store';
 import * as inventory from '../subgraphs/inventory/src/store';
 import * as reviews from '../subgraphs/reviews/src/store';
+import { GenerationDb } from '@cloudlab/kit/read-model';
+import { parseRequest, SORTS } from '../subgraphs/search/src/request';
+import { facetStatement, pageStatement } from '../subgraphs/search/src/sql';
+import * as search from '../subgraphs/search/src/store';
 import { closeDbs, subgraphDb } from './support/db';
 
 interface PlanNode {
@@ -39,8 +43,7 @@ function nodes(plan: PlanNode): PlanNode[] {
   return [plan, ...(plan.Plans ?? []).flatMap(nodes)];
 }
 
-async function expectIndexed(name: string, run: (q: Queryable) => Promise<unknown>) {
-  const db = subgraphDb(name);
+async function expectIndexed(name: string, run: (q: Queryable) => Promise<unknown>, db: Db = subgraphDb(name)) {
   await db.query('ANALYZE'); // planner statistics as a running system has them
   const { q, plans } = explaining(db);
   await run(q);
@@ -85,6 +88,22 @@ describe("the storefront's SQL has an index for every access path (EXPLAIN)", ()
     const authors = (await subgraphDb('reviews').query<{ author_id: string }>('SELECT DISTINCT author_id FROM reviews LIMIT 10')).rows.map((r) => r.author_id);
     await expectIndexed('accounts', (q) => accounts.usersByIds(q, authors));
     await expectIndexed('reviews', (q) => reviews.reviewPages(q, 'author_id', authors, { limit: 3, after: null }));
+  });
+
+  it('search: full text and typos, filters, every sort and its cursor, facets of a query, suggestions', async () => {
+    const db = new GenerationDb(subgraphDb('search'), { readModel: 'search' }); // the current generation's tables
+    const categoryId = (await db.query('SELECT category_id FROM search_products WHERE listed LIMIT 1')).rows[0].category_id;
+    await expectIndexed('search', async (q) => {
+      for (const sort of SORTS) {
+        const req = parseRequest({ query: 'oak', sort, first: 24 }, 200);
+        const [row] = await search.page(q, pageStatement(req));
+        await search.page(q, pageStatement({ ...req, after: [sort, row!.key, row!.id] }));
+        await search.page(q, pageStatement(parseRequest({ sort, filter: { categoryIds: [categoryId], minPrice: '10.00' } }, 200)));
+      }
+      const filter = { categoryIds: [categoryId], maxPrice: '80', minRating: 3, inStock: true };
+      await search.facetRows(q, facetStatement(parseRequest({ query: 'lantren', filter }, 200), [25, 50, 100]));
+      await search.suggestions(q, 'lan', 8);
+    }, db);
   });
 });
 

@@ -104,8 +104,9 @@ export async function hasLexemes(q: Queryable, tsquery: string): Promise<boolean
 }
 
 /**
- * Type-ahead: distinct names containing a word that starts with (or nearly matches) the prefix;
- * names starting with it first, then the closest.
+ * Type-ahead: distinct names with a word the prefix starts or nearly matches (pg_trgm word
+ * similarity: "lan" shares most of its trigrams with "lantern", "lantren" too); names starting
+ * with it first, then the closest.
  */
 export async function suggestions(q: Queryable, prefix: string, limit: number): Promise<{ id: string; name: string }[]> {
   const lower = prefix.toLowerCase();
@@ -115,10 +116,10 @@ export async function suggestions(q: Queryable, prefix: string, limit: number): 
          SELECT DISTINCT ON (lower(name)) id, name,
            (lower(name) LIKE $2) AS starts, word_similarity($1, name) AS sim
          FROM search_products
-         WHERE listed AND NOT archived AND (name ILIKE $3 OR $1 <% name)
+         WHERE listed AND NOT archived AND $1 <% name
          ORDER BY lower(name), id
-       ) s ORDER BY starts DESC, sim DESC, name, id LIMIT $4`,
-      [lower, `${escapeLike(lower)}%`, `%${escapeLike(lower)}%`, limit],
+       ) s ORDER BY starts DESC, sim DESC, name, id LIMIT $3`,
+      [lower, `${escapeLike(lower)}%`, limit],
     )
   ).rows;
 }

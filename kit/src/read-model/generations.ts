@@ -11,6 +11,12 @@ import { Db, type Queryable } from '../db/pool';
 export interface ReadModelDefinition {
   /** Folder of `NNN_name.sql` files that create the projection's tables (unqualified names). */
   migrations: string;
+  /**
+   * What precedes the log (demo rows that no event announces, e.g. derived from the seed's plan):
+   * written into a rebuild's new generation before the replay. It must merge with events in any
+   * order (the replay may apply an event before or after it changes the same row).
+   */
+  baseline?: (q: Queryable) => Promise<void>;
 }
 
 /** The one row per database that names the generation every statement reads and writes. */

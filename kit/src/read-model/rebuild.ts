@@ -49,6 +49,8 @@ export async function rebuildReadModel(opts: RebuildOptions): Promise<RebuildRes
   );
   for (const { nspname } of stale) await db.query(`DROP SCHEMA ${nspname} CASCADE`);
   await migrateGeneration(db, opts.readModel, schema);
+  const { baseline } = opts.readModel;
+  if (baseline) await new GenerationDb(db, { schema }).tx((q) => baseline(q));
 
   // Same inbox scope as the live consumer (its claims and the replay's land in the same inbox of
   // the new generation, so after the switch neither applies an event twice), its own group.

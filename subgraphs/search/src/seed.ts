@@ -1,4 +1,4 @@
-import type { DemoPlan, Queryable } from '@cloudlab/kit';
+import { demoPlan, type DemoPlan, type Queryable, type SeedSizes } from '@cloudlab/kit';
 import { applyCatalog, seedTotals } from './store';
 
 const CHUNK = 2_000;
@@ -8,8 +8,7 @@ const CHUNK = 2_000;
  * writes their documents from the same deterministic plan catalog, inventory and reviews seed
  * from (catalog facts at version 1, the version catalog's demo rows have, so any later update
  * wins; stock totals and review sums as those subgraphs seed them). Every write is a merge, so
- * seeding again, or after events, changes nothing. A rebuild replays events only: the demo
- * documents are back after `pnpm seed search` (README).
+ * seeding again, or after events, changes nothing. A rebuild writes them first too (`baseline`).
  */
 export async function seed(q: Queryable, plan: DemoPlan): Promise<void> {
   const ratings = new Map<string, { sum: number; count: number }>();
@@ -33,4 +32,13 @@ export async function seed(q: Queryable, plan: DemoPlan): Promise<void> {
       return { id: p.id, available, ratingSum: t?.sum ?? 0, ratingCount: t?.count ?? 0 };
     }));
   }
+}
+
+/**
+ * The read model's baseline for `pnpm rebuild search`: the demo documents of the sizes this
+ * database was seeded with (kit_seed; none if it never was), before the events are replayed.
+ */
+export async function baseline(q: Queryable): Promise<void> {
+  const { rows } = await q.query<{ sizes: SeedSizes }>('SELECT sizes FROM kit_seed LIMIT 1');
+  if (rows[0]) await seed(q, demoPlan(rows[0].sizes));
 }

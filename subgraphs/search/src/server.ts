@@ -4,7 +4,7 @@ import { consumes } from './events';
 import { createLoaders, type Loaders } from './loaders';
 import type { Resolvers } from './generated/resolvers';
 import { resolvers } from './resolvers';
-import { seed } from './seed';
+import { baseline, seed } from './seed';
 
 /**
  * Search: product search (full text, typos, filters, sorts, multi-select facets) over a read
@@ -21,7 +21,8 @@ export const definition: SubgraphDefinition<Loaders, Resolvers> = {
   // The seed merges (store.ts): nothing is emptied first.
   seedTables: [],
   consumes,
-  readModel: readModelFiles(__dirname),
+  // The demo documents precede catalog's events: a rebuild writes them before the replay.
+  readModel: { ...readModelFiles(__dirname), baseline },
 };
 
 if (require.main === module) void runSubgraph(definition);

@@ -1,5 +1,8 @@
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { contract, gql, login } from './support/client';
 import { closeDbs } from './support/db';
 
@@ -130,4 +133,22 @@ describe('product search (Postgres engine)', () => {
     expect(await codeOf({ sort: 'NEWEST', after: (await search({ sort: 'PRICE_ASC', first: 1 })).pageInfo.endCursor })).toBe('BAD_USER_INPUT');
     for (const query of ['the of and', '?!… ---']) expect((await search({ query, first: 1 })).totalCount).toBeGreaterThan(0);
   });
+
+  it('after `pnpm rebuild search` the same searches give the same answers (demo documents included)', async () => {
+    const snapshot = async () =>
+      JSON.stringify(await Promise.all([
+        search({ query: 'oak' }),
+        search({ query: 'lantren', filter: { minRating: 3 }, sort: 'RATING' }),
+        search({ filter: { minPrice: '20', maxPrice: '60', inStock: true }, sort: 'PRICE_DESC', first: 50 }),
+        search({ query: 'zephyrine' }),
+      ]));
+    const before = await snapshot();
+    const { stdout } = await promisify(execFile)('node', ['--import', 'tsx', path.join(__dirname, '..', 'ops', 'rebuild.ts'), 'search'], {
+      cwd: path.join(__dirname, '..'),
+      env: { ...process.env, DATABASE_URL: inject('databaseUrl'), DB_PREFIX: inject('dbPrefix'), KAFKA_NAMESPACE: process.env.KAFKA_BROKERS ? inject('dbPrefix') : '' },
+    });
+    const result = JSON.parse(stdout.trim().split('\n').at(-1)!);
+    expect(result.to).toBe(result.from + 1);
+    expect(await snapshot()).toBe(before);
+  }, 120_000);
 });

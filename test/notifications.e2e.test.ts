@@ -34,6 +34,7 @@ const kinds = async (token: string) => (await feed(token)).edges.map((e) => e.no
 // A vendor opened for this story (its staff see only its notifications), a new customer and a bystander.
 let staff: string;
 let customer: string;
+let customerEmail: string;
 let bystander: string;
 let productId: string;
 let warehouseId: string;
@@ -41,19 +42,22 @@ let orderId: string;
 const streams: { customer?: LiveStream; staff?: LiveStream } = {};
 const clients: { close: () => Promise<void> | void }[] = [];
 
-async function signUp(name: string): Promise<string> {
-  const input = { email: `${name}-${randomUUID().slice(0, 8)}@example.com`, password: 'notify me when it ships', name };
+async function signUp(name: string): Promise<[token: string, email: string]> {
+  const input = { email: `${name.split(' ')[0]!.toLowerCase()}-${randomUUID().slice(0, 8)}@example.com`, password: 'notify me when it ships', name };
   const res = await gql(marketplace, { operationName: 'SignUp', variables: { input } });
   expect(res.body.errors).toBeUndefined();
-  return res.body.data.signUp.accessToken;
+  return [res.body.data.signUp.accessToken, input.email];
 }
+/** What the development mailbox (SMTP_URL unset: an SMTP server inside notifications) received for `to`. */
+const mailbox = async (to: string) =>
+  (await (await fetch(new URL(`/dev/mailbox.json?to=${encodeURIComponent(to)}`, base()))).json()) as { subject: string; html: string | null; text: string | null; message_id: string }[];
 
 beforeAll(async () => {
   const admin = await login('admin@cloudlab.dev');
   const opened = await op('CreateVendor', admin, { name: `Notify Works ${randomUUID().slice(0, 6)}` }, marketplace);
-  const joined = await op('JoinVendor', await signUp('Sam Staff'), { invitationCode: opened.body.data.createVendor.invitationCode }, marketplace);
+  const joined = await op('JoinVendor', (await signUp('Sam Staff'))[0], { invitationCode: opened.body.data.createVendor.invitationCode }, marketplace);
   staff = joined.body.data.joinVendor.accessToken;
-  [customer, bystander] = await Promise.all([signUp('Cleo Customer'), signUp('Bo Bystander')]);
+  [[customer, customerEmail], [bystander]] = await Promise.all([signUp('Cleo Customer'), signUp('Bo Bystander')]);
   const categoryId = (await gql('{ categories { id } }')).body.data.categories[0].id;
   const input = { sku: `BELL-${randomUUID().slice(0, 8)}`, name: 'Desk Bell', description: 'Ding.', price: '9.90', categoryId };
   const created = await op('CreateProduct', staff, { input }, marketplace);
@@ -116,6 +120,14 @@ describe('notifications', () => {
     expect(unread.edges.map((e) => e.node)).toContainEqual(expect.objectContaining({ id: n.id, kind: 'ORDER_CONFIRMED', readAt: null }));
     expect(unread.unreadCount).toBe(2); // BACK_IN_STOCK and ORDER_CONFIRMED
 
+    // Exactly one confirmation e-mail, with an HTML and a text part, accepted by a real SMTP server.
+    const confirmationMail = async () => (await mailbox(customerEmail)).filter((m) => m.subject === n.title);
+    await expect.poll(async () => (await confirmationMail()).length, { timeout: 5_000, interval: 100 }).toBe(1);
+    const [mail] = await confirmationMail();
+    expect(mail!.html).toContain(`/orders/${orderId}"`);
+    expect(mail!.text).toContain(`/orders/${orderId}`);
+    expect(mail!.message_id).toBe(`<${n.id}@notifications.cloudlab>`);
+
     const vendorNews = await streams.staff!.until((m) => m.data?.notificationAdded?.kind === 'NEW_ORDER', 5_000);
     expect(vendorNews.data.notificationAdded.body).toContain('8 items');
     await until(async () => (await kinds(staff)).includes('LOW_STOCK'), 'LOW_STOCK');
@@ -155,5 +167,6 @@ describe('notifications', () => {
     expect(await snapshot()).toBe(before);
     expect(streams.customer!.messages).toHaveLength(1);
     expect(streams.staff!.messages.filter((m) => m.data.notificationAdded.kind === 'NEW_ORDER')).toHaveLength(1);
+    expect((await mailbox(customerEmail)).filter((m) => m.subject.endsWith('confirmed'))).toHaveLength(1);
   });
 });

@@ -20,7 +20,7 @@ export { subgraphFiles } from './server/files';
 export { readModelFiles, type ReadModelDefinition } from './read-model/generations';
 export { registry } from './metrics';
 // Metric types for the subgraphs' own metrics (they depend on the kit, not on prom-client).
-export { Gauge, Histogram } from 'prom-client';
+export { Counter, Gauge, Histogram } from 'prom-client';
 export { defaultMetricsPort, metricsUrl, serveMetrics } from './metrics-server';
 export { pushIterator, mapStream, QueueOverflowError, type PushIterator } from './push-iterator';
 export type { LiveEvents } from './server/live-events';

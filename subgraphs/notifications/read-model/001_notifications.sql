@@ -22,3 +22,11 @@ CREATE TABLE stock_levels (
   available integer NOT NULL,
   low boolean NOT NULL
 );
+
+-- Where a user's e-mail goes (UserSignedUp carries address and name). Users from before the log
+-- (the demo's seeded accounts) are unknown here: they get in-app notifications only.
+CREATE TABLE known_users (
+  user_id uuid PRIMARY KEY,
+  email text NOT NULL,
+  name text NOT NULL
+);

@@ -1,8 +1,7 @@
-import type { Queryable } from '@cloudlab/kit';
+import { Counter, registry, type Queryable } from '@cloudlab/kit';
 import { handleEvents, recordDomainEvent, type EventEnvelope } from '@cloudlab/kit/events';
-import { Counter } from 'prom-client';
-import { registry } from '@cloudlab/kit';
 import { config } from './config';
+import { CUSTOMER_KINDS, renderEmail } from './email';
 import * as notices from './notices';
 import * as store from './store';
 
@@ -22,6 +21,11 @@ async function notify(q: Queryable, event: EventEnvelope, notice: notices.Notice
   const row = await store.insertNotification(q, notices.noticeId(event.id, notice), event.id, notice, event.time);
   if (!row) return;
   created.inc({ kind: notice.kind });
+  // Its e-mail, in the same transaction: stored notification ⇔ queued mail (delivery.ts sends it).
+  if (notice.recipient.userId) {
+    const to = await store.mailTarget(q, notice.recipient.userId, notice.kind, CUSTOMER_KINDS);
+    if (to) await store.enqueueEmail(q, row.id, notice.kind, to.email, renderEmail(notice, to, config.STOREFRONT_URL), event.time);
+  }
   await recordDomainEvent(q, 'notifications', {
     type: 'NotificationCreated',
     aggregateId: row.user_id ?? row.vendor_id!,
@@ -38,6 +42,7 @@ async function notify(q: Queryable, event: EventEnvelope, notice: notices.Notice
  * neither a redelivery nor `pnpm rebuild notifications` makes a second one.
  */
 export const consumes = handleEvents({
+  UserSignedUp: async (d, q) => store.saveUser(q, d.userId, d.email, d.name),
   OrderPlaced: async (d, q) => {
     const lines = d.lines.map(({ productId, vendorId, quantity }) => ({ productId, vendorId, quantity }));
     await store.saveOrder(q, d.orderId, d.customerId, lines);

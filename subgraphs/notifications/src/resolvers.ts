@@ -1,6 +1,8 @@
 import { badInput, decodeKeysetCursor, forbidden, isUuid, pageSize, requireViewer, toConnection } from '@cloudlab/kit';
 import type { Context as Ctx } from './loaders';
 import type { Resolvers } from './generated/resolvers';
+import { CUSTOMER_KINDS } from './email';
+import type { Kind } from './notices';
 import { subscriptionResolvers } from './live';
 import type { NotificationRow } from './store';
 import * as store from './store';
@@ -22,6 +24,11 @@ export const resolvers = {
         unreadCount: n.unread,
         totalCount: unreadOnly ? n.unread : n.total,
       };
+    },
+    notificationPreferences: async (user, _args, ctx: Ctx) => {
+      const viewer = requireViewer(ctx.viewer);
+      if (viewer.userId !== user.id) throw forbidden('Only the user themself sees their preferences');
+      return { emailKinds: ((await store.emailKinds(ctx.db, viewer.userId)) ?? [...CUSTOMER_KINDS]) as Kind[] };
     },
   },
   Notification: {
@@ -45,6 +52,14 @@ export const resolvers = {
       if (stock && stock.available > 0) throw badInput('the product can be ordered now', 'productId');
       await store.addWatch(ctx.db, viewer.userId, productId);
       return { productId };
+    },
+    updateNotificationPreferences: async (_, { emailKinds }, ctx: Ctx) => {
+      const viewer = requireViewer(ctx.viewer);
+      const kinds = [...new Set(emailKinds)];
+      const other = kinds.find((k) => !CUSTOMER_KINDS.includes(k));
+      if (other) throw badInput(`${other} is not sent by e-mail`, 'emailKinds');
+      await store.setEmailKinds(ctx.db, viewer.userId, kinds);
+      return { emailKinds: kinds };
     },
   },
   ...subscriptionResolvers,

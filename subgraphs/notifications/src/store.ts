@@ -125,3 +125,103 @@ export async function saveStock(q: Queryable, productId: string, available: numb
     [productId, available, low],
   );
 }
+
+// ---- e-mail (own state, survives rebuilds)
+
+export async function saveUser(q: Queryable, userId: string, email: string, name: string): Promise<void> {
+  await q.query('INSERT INTO known_users (user_id, email, name) VALUES ($1, $2, $3) ON CONFLICT (user_id) DO UPDATE SET email = EXCLUDED.email, name = EXCLUDED.name', [
+    userId, email, name,
+  ]);
+}
+
+/** The user's address and whether they want `kind` by e-mail (`defaults` without a choice of their own). */
+export async function mailTarget(q: Queryable, userId: string, kind: string, defaults: readonly string[]): Promise<{ email: string; name: string } | null> {
+  const { rows } = await q.query<{ email: string; name: string }>(
+    `SELECT u.email, u.name FROM known_users u LEFT JOIN notification_preferences p ON p.user_id = u.user_id
+     WHERE u.user_id = $1 AND $2 = ANY(COALESCE(p.email_kinds, $3::text[]))`,
+    [userId, kind, defaults],
+  );
+  return rows[0] ?? null;
+}
+
+export async function enqueueEmail(
+  q: Queryable, notificationId: string, kind: string, to: string, mail: { subject: string; html: string; text: string }, eventTime: string,
+): Promise<void> {
+  await q.query(
+    `INSERT INTO email_outbox (notification_id, kind, to_address, subject, html, text, event_time)
+     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
+    [notificationId, kind, to, mail.subject, mail.html, mail.text, eventTime],
+  );
+}
+
+export interface OutboxMail {
+  notification_id: string;
+  kind: string;
+  to_address: string;
+  subject: string;
+  html: string;
+  text: string;
+  attempts: number;
+  event_time: Date;
+}
+
+/** Due mail, locked for this transaction; other instances skip it. */
+export async function claimDueEmails(q: Queryable, limit: number): Promise<OutboxMail[]> {
+  const { rows } = await q.query<OutboxMail>(
+    `SELECT notification_id, kind, to_address, subject, html, text, attempts, event_time FROM email_outbox
+     WHERE state = 'PENDING' AND next_attempt_at <= now() ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
+    [limit],
+  );
+  return rows;
+}
+
+export async function markEmailSent(q: Queryable, id: string): Promise<void> {
+  await q.query(`UPDATE email_outbox SET state = 'SENT', attempts = attempts + 1, sent_at = now(), last_error = NULL WHERE notification_id = $1`, [id]);
+}
+
+/** A failed attempt: retried after `retryInMs`, or DEAD when `retryInMs` is null. */
+export async function markEmailFailed(q: Queryable, id: string, error: string, retryInMs: number | null): Promise<void> {
+  await q.query(
+    `UPDATE email_outbox SET attempts = attempts + 1, last_error = $2,
+       state = CASE WHEN $3::int IS NULL THEN 'DEAD' ELSE 'PENDING' END,
+       next_attempt_at = now() + make_interval(secs => COALESCE($3::int, 0) / 1000.0)
+     WHERE notification_id = $1`,
+    [id, error.slice(0, 1000), retryInMs],
+  );
+}
+
+export async function emailKinds(q: Queryable, userId: string): Promise<string[] | null> {
+  const { rows } = await q.query<{ email_kinds: string[] }>('SELECT email_kinds FROM notification_preferences WHERE user_id = $1', [userId]);
+  return rows[0]?.email_kinds ?? null;
+}
+
+export async function setEmailKinds(q: Queryable, userId: string, kinds: string[]): Promise<void> {
+  await q.query(
+    `INSERT INTO notification_preferences (user_id, email_kinds) VALUES ($1, $2)
+     ON CONFLICT (user_id) DO UPDATE SET email_kinds = EXCLUDED.email_kinds, updated_at = now()`,
+    [userId, kinds],
+  );
+}
+
+export interface DevMail {
+  id: string;
+  message_id: string | null;
+  received_at: Date;
+  from_address: string;
+  to_address: string;
+  subject: string;
+  html: string | null;
+  text: string | null;
+}
+
+export async function saveDevMail(q: Queryable, m: Omit<DevMail, 'id' | 'received_at'>): Promise<void> {
+  await q.query(
+    `INSERT INTO dev_mailbox (message_id, from_address, to_address, subject, html, text) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (message_id) DO NOTHING`,
+    [m.message_id, m.from_address, m.to_address, m.subject, m.html, m.text],
+  );
+}
+
+export async function devMails(q: Queryable, to: string | null, limit: number): Promise<DevMail[]> {
+  const { rows } = await q.query<DevMail>('SELECT * FROM dev_mailbox WHERE ($1::text IS NULL OR to_address = $1) ORDER BY id DESC LIMIT $2', [to, limit]);
+  return rows;
+}

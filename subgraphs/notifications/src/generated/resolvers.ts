@@ -20,6 +20,8 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** Marks the viewer's notifications read: those listed (ids that are not the viewer's are ignored), or all without ids. */
   markNotificationsRead: NotificationsReadResult;
+  /** Chooses the kinds the viewer also gets by e-mail (an empty list: none). Customer kinds only. */
+  updateNotificationPreferences: NotificationPreferences;
   /**
    * One BACK_IN_STOCK when the product can be ordered again, then the watch ends. Refused
    * (BAD_USER_INPUT) when the product is known to be available now.
@@ -30,6 +32,11 @@ export type Mutation = {
 
 export type MutationMarkNotificationsReadArgs = {
   ids?: InputMaybe<Array<Scalars['ID']['input']>>;
+};
+
+
+export type MutationUpdateNotificationPreferencesArgs = {
+  emailKinds: Array<NotificationKind>;
 };
 
 
@@ -85,6 +92,15 @@ export type NotificationKind =
   /** The customer's payment was refunded. */
   | 'PAYMENT_REFUNDED';
 
+export type NotificationPreferences = {
+  __typename?: 'NotificationPreferences';
+  /**
+   * Kinds also sent by e-mail (to the address the user signed up with). Default: every customer kind;
+   * NEW_ORDER and LOW_STOCK are in-app only.
+   */
+  emailKinds: Array<NotificationKind>;
+};
+
 /** What markNotificationsRead leaves. */
 export type NotificationsReadResult = {
   __typename?: 'NotificationsReadResult';
@@ -112,6 +128,8 @@ export type Subscription = {
 export type User = {
   __typename?: 'User';
   id: Scalars['ID']['output'];
+  /** Which kinds reach the user by e-mail (only the user themself). */
+  notificationPreferences: NotificationPreferences;
   /**
    * The user's notifications, newest first (only the user themself; vendor staff also see their
    * vendor's). Kept NOTIFICATIONS_RETENTION_DAYS days.
@@ -227,6 +245,7 @@ export type ResolversTypes = {
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   NotificationEdge: ResolverTypeWrapper<Omit<NotificationEdge, 'node'> & { node: ResolversTypes['Notification'] }>;
   NotificationKind: NotificationKind;
+  NotificationPreferences: ResolverTypeWrapper<NotificationPreferences>;
   NotificationsReadResult: ResolverTypeWrapper<NotificationsReadResult>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
@@ -244,6 +263,7 @@ export type ResolversParentTypes = {
   NotificationConnection: NotificationPage;
   Int: Scalars['Int']['output'];
   NotificationEdge: Omit<NotificationEdge, 'node'> & { node: ResolversParentTypes['Notification'] };
+  NotificationPreferences: NotificationPreferences;
   NotificationsReadResult: NotificationsReadResult;
   PageInfo: PageInfo;
   Boolean: Scalars['Boolean']['output'];
@@ -261,6 +281,7 @@ export type AuthDirectiveResolver<Result, Parent, ContextType = Context, Args = 
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   markNotificationsRead?: Resolver<ResolversTypes['NotificationsReadResult'], ParentType, ContextType, Partial<MutationMarkNotificationsReadArgs>>;
+  updateNotificationPreferences?: Resolver<ResolversTypes['NotificationPreferences'], ParentType, ContextType, RequireFields<MutationUpdateNotificationPreferencesArgs, 'emailKinds'>>;
   watchProductStock?: Resolver<ResolversTypes['StockWatch'], ParentType, ContextType, RequireFields<MutationWatchProductStockArgs, 'productId'>>;
 };
 
@@ -286,6 +307,10 @@ export type NotificationEdgeResolvers<ContextType = Context, ParentType extends 
   node?: Resolver<ResolversTypes['Notification'], ParentType, ContextType>;
 };
 
+export type NotificationPreferencesResolvers<ContextType = Context, ParentType extends ResolversParentTypes['NotificationPreferences'] = ResolversParentTypes['NotificationPreferences']> = {
+  emailKinds?: Resolver<Array<ResolversTypes['NotificationKind']>, ParentType, ContextType>;
+};
+
 export type NotificationsReadResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['NotificationsReadResult'] = ResolversParentTypes['NotificationsReadResult']> = {
   unreadCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
@@ -306,6 +331,7 @@ export type SubscriptionResolvers<ContextType = Context, ParentType extends Reso
 export type UserResolvers<ContextType = Context, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User'], FederationReferenceType extends FederationReferenceTypes['User'] = FederationReferenceTypes['User']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['User']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  notificationPreferences?: Resolver<ResolversTypes['NotificationPreferences'], ParentType, ContextType>;
   notifications?: Resolver<ResolversTypes['NotificationConnection'], ParentType, ContextType, RequireFields<UserNotificationsArgs, 'first' | 'unreadOnly'>>;
 };
 
@@ -314,6 +340,7 @@ export type Resolvers<ContextType = Context> = {
   Notification?: NotificationResolvers<ContextType>;
   NotificationConnection?: NotificationConnectionResolvers<ContextType>;
   NotificationEdge?: NotificationEdgeResolvers<ContextType>;
+  NotificationPreferences?: NotificationPreferencesResolvers<ContextType>;
   NotificationsReadResult?: NotificationsReadResultResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   StockWatch?: StockWatchResolvers<ContextType>;

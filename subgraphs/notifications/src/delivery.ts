@@ -1,0 +1,69 @@
+import { Counter, Histogram, registry, type Db, type Logger } from '@cloudlab/kit';
+import nodemailer, { type Transporter } from 'nodemailer';
+import { config } from './config';
+import { startDevMailbox } from './dev-mailbox';
+import { retryDelayMs } from './email';
+import * as store from './store';
+
+const emails = new Counter({
+  name: 'cloudlab_notification_emails_total',
+  help: 'E-mail attempts by kind and outcome: sent, failed (to be retried), dead (no attempt left)',
+  labelNames: ['kind', 'outcome'],
+  registers: [registry],
+});
+const lag = new Histogram({
+  name: 'cloudlab_notification_email_lag_seconds',
+  help: 'From the event that made a notification to its e-mail accepted by the SMTP server',
+  buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300],
+  registers: [registry],
+});
+
+/** Mails one delivery transaction sends at most (each is one SMTP exchange on a pooled connection). */
+const BATCH = 20;
+
+let transport: Promise<Transporter> | undefined;
+
+/** SMTP_URL's server, or the development mailbox started on first use (one per process). */
+function mailer(db: Db, log: Logger): Promise<Transporter> {
+  return (transport ??= (async () => {
+    const smtp = config.SMTP_URL ?? (await startDevMailbox(db, log));
+    // Short timeouts: a delivery transaction holds its rows while it talks to the server.
+    return nodemailer.createTransport({ url: smtp, pool: true, connectionTimeout: 5_000, greetingTimeout: 5_000, socketTimeout: 10_000 });
+  })());
+}
+
+/**
+ * Sends the due mail of the outbox (the `email` timer). Rows are locked for the transaction and
+ * marked in it, so a crash before the commit leaves them PENDING: sent again later, never lost.
+ * A crash after the server accepted a mail but before the commit can therefore send it twice;
+ * the Message-ID is the notification's id, the same on every attempt, so a receiver (and the
+ * development mailbox) can tell it is one mail.
+ */
+export async function deliverDue(db: Db, log: Logger): Promise<number> {
+  const smtp = await mailer(db, log);
+  return db.tx(async (q) => {
+    const due = await store.claimDueEmails(q, BATCH);
+    for (const mail of due) {
+      try {
+        await smtp.sendMail({
+          from: config.NOTIFICATIONS_EMAIL_FROM,
+          to: mail.to_address,
+          subject: mail.subject,
+          html: mail.html,
+          text: mail.text,
+          messageId: `<${mail.notification_id}@notifications.cloudlab>`,
+        });
+        await store.markEmailSent(q, mail.notification_id);
+        emails.inc({ kind: mail.kind, outcome: 'sent' });
+        lag.observe((Date.now() - mail.event_time.getTime()) / 1000);
+      } catch (err) {
+        const attempts = mail.attempts + 1;
+        const retry = attempts >= config.NOTIFICATIONS_EMAIL_MAX_ATTEMPTS ? null : retryDelayMs(attempts, config.NOTIFICATIONS_EMAIL_RETRY_BASE_MS, config.NOTIFICATIONS_EMAIL_RETRY_MAX_MS);
+        await store.markEmailFailed(q, mail.notification_id, (err as Error).message, retry);
+        emails.inc({ kind: mail.kind, outcome: retry === null ? 'dead' : 'failed' });
+        log.warn({ err, notificationId: mail.notification_id, attempts, retryInMs: retry }, retry === null ? 'e-mail dead after its last attempt' : 'e-mail failed; will retry');
+      }
+    }
+    return due.length;
+  });
+}

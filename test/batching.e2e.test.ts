@@ -1,5 +1,6 @@
 import { describe, expect, inject, it } from 'vitest';
 import { contract, counter, gql } from './support/client';
+import { SUBGRAPHS } from '@cloudlab/kit/topology';
 
 /** SQL statements each subgraph sends for one StorefrontHome request of the given page size. */
 async function statementsFor(first: number): Promise<Record<string, number>> {
@@ -22,6 +23,8 @@ describe('N+1 protection', () => {
     console.log('SQL statements per StorefrontHome request:', JSON.stringify(large));
     expect(large).toEqual(small);
     // catalog: page + count + categories; accounts: vendors; inventory: stock; reviews: ratings.
-    expect(large).toEqual({ accounts: 1, catalog: 3, inventory: 1, reviews: 1, orders: 0, payments: 0 });
+    // Every other subgraph: none (the storefront asks nothing of them).
+    const none = Object.fromEntries(SUBGRAPHS.map(({ name }) => [name, 0]));
+    expect(large).toEqual({ ...none, accounts: 1, catalog: 3, inventory: 1, reviews: 1 });
   });
 });

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { contract, gql } from './support/client';
+import { SUBGRAPHS } from '@cloudlab/kit/topology';
 
 const control = (action: 'stop' | 'start', name: string) => fetch(`${inject('controlUrl')}/${action}/${name}`, { method: 'POST' });
 const readyz = async () => {
@@ -15,7 +16,7 @@ describe('a subgraph that is down', () => {
   it('is ready while every subgraph answers', async () => {
     const r = await readyz();
     expect(r.status).toBe(200);
-    expect(r.body.subgraphs).toEqual({ accounts: 'up', catalog: 'up', inventory: 'up', reviews: 'up', orders: 'up', payments: 'up' });
+    expect(r.body.subgraphs).toEqual(Object.fromEntries(SUBGRAPHS.map(({ name }) => [name, 'up'])));
   });
 
   it('still serves the other subgraphs\' data, with an error naming the one that failed, in bounded time', async () => {

@@ -1,4 +1,4 @@
-import { Counter, Histogram, registry, type Db, type Logger } from '@cloudlab/kit';
+import { Counter, Histogram, registry, type Db, type Logger, type Queryable } from '@cloudlab/kit';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { config } from './config';
 import { startDevMailbox } from './dev-mailbox';
@@ -41,29 +41,34 @@ function mailer(db: Db, log: Logger): Promise<Transporter> {
  */
 export async function deliverDue(db: Db, log: Logger): Promise<number> {
   const smtp = await mailer(db, log);
-  return db.tx(async (q) => {
-    const due = await store.claimDueEmails(q, BATCH);
-    for (const mail of due) {
-      try {
-        await smtp.sendMail({
-          from: config.NOTIFICATIONS_EMAIL_FROM,
-          to: mail.to_address,
-          subject: mail.subject,
-          html: mail.html,
-          text: mail.text,
-          messageId: `<${mail.notification_id}@notifications.cloudlab>`,
-        });
-        await store.markEmailSent(q, mail.notification_id);
-        emails.inc({ kind: mail.kind, outcome: 'sent' });
-        lag.observe((Date.now() - mail.event_time.getTime()) / 1000);
-      } catch (err) {
-        const attempts = mail.attempts + 1;
-        const retry = attempts >= config.NOTIFICATIONS_EMAIL_MAX_ATTEMPTS ? null : retryDelayMs(attempts, config.NOTIFICATIONS_EMAIL_RETRY_BASE_MS, config.NOTIFICATIONS_EMAIL_RETRY_MAX_MS);
-        await store.markEmailFailed(q, mail.notification_id, (err as Error).message, retry);
-        emails.inc({ kind: mail.kind, outcome: retry === null ? 'dead' : 'failed' });
-        log.warn({ err, notificationId: mail.notification_id, attempts, retryInMs: retry }, retry === null ? 'e-mail dead after its last attempt' : 'e-mail failed; will retry');
-      }
+  return db.tx((q) => sendDue(q, smtp, log, config));
+}
+
+type Limits = Pick<typeof config, 'NOTIFICATIONS_EMAIL_FROM' | 'NOTIFICATIONS_EMAIL_MAX_ATTEMPTS' | 'NOTIFICATIONS_EMAIL_RETRY_BASE_MS' | 'NOTIFICATIONS_EMAIL_RETRY_MAX_MS'>;
+
+/** One delivery transaction's work: the due mail sent and each marked SENT, to retry, or DEAD. */
+export async function sendDue(q: Queryable, smtp: Pick<Transporter, 'sendMail'>, log: Logger, limits: Limits): Promise<number> {
+  const due = await store.claimDueEmails(q, BATCH);
+  for (const mail of due) {
+    try {
+      await smtp.sendMail({
+        from: limits.NOTIFICATIONS_EMAIL_FROM,
+        to: mail.to_address,
+        subject: mail.subject,
+        html: mail.html,
+        text: mail.text,
+        messageId: `<${mail.notification_id}@notifications.cloudlab>`,
+      });
+      await store.markEmailSent(q, mail.notification_id);
+      emails.inc({ kind: mail.kind, outcome: 'sent' });
+      lag.observe((Date.now() - mail.event_time.getTime()) / 1000);
+    } catch (err) {
+      const attempts = mail.attempts + 1;
+      const retry = attempts >= limits.NOTIFICATIONS_EMAIL_MAX_ATTEMPTS ? null : retryDelayMs(attempts, limits.NOTIFICATIONS_EMAIL_RETRY_BASE_MS, limits.NOTIFICATIONS_EMAIL_RETRY_MAX_MS);
+      await store.markEmailFailed(q, mail.notification_id, (err as Error).message, retry);
+      emails.inc({ kind: mail.kind, outcome: retry === null ? 'dead' : 'failed' });
+      log.warn({ err, notificationId: mail.notification_id, attempts, retryInMs: retry }, retry === null ? 'e-mail dead after its last attempt' : 'e-mail failed; will retry');
     }
-    return due.length;
-  });
+  }
+  return due.length;
 }

@@ -26,10 +26,13 @@ let transport: Promise<Transporter> | undefined;
 /** SMTP_URL's server, or the development mailbox started on first use (one per process). */
 function mailer(db: Db, log: Logger): Promise<Transporter> {
   return (transport ??= (async () => {
-    const smtp = config.SMTP_URL ?? (await startDevMailbox(db, log));
-    // Short timeouts: a delivery transaction holds its rows while it talks to the server.
-    return nodemailer.createTransport({ url: smtp, pool: true, connectionTimeout: 5_000, greetingTimeout: 5_000, socketTimeout: 10_000 });
+    return createMailTransport(config.SMTP_URL ?? (await startDevMailbox(db, log)));
   })());
+}
+
+/** Pooled SMTP to `url`, with short timeouts: a delivery transaction holds its rows while it talks to the server. */
+export function createMailTransport(url: string): Transporter {
+  return nodemailer.createTransport({ url, pool: true, connectionTimeout: 5_000, greetingTimeout: 5_000, socketTimeout: 10_000 });
 }
 
 /**

@@ -1,6 +1,6 @@
-import nodemailer from 'nodemailer';
 import { describe, expect, it } from 'vitest';
 import type { Db, Logger } from '@cloudlab/kit';
+import { createMailTransport } from './delivery';
 import { startDevMailbox } from './dev-mailbox';
 
 describe('development mailbox', () => {
@@ -9,7 +9,7 @@ describe('development mailbox', () => {
     const db = { query: async (_sql: string, params: unknown[]) => (saved.push(params), { rows: [], rowCount: 1 }) } as unknown as Db;
     const log = { info: () => undefined, error: () => undefined } as unknown as Logger;
     const url = await startDevMailbox(db, log);
-    const transport = nodemailer.createTransport({ url });
+    const transport = createMailTransport(url);
     await transport.sendMail({
       from: 'CloudLab <no-reply@cloudlab.dev>', to: 'ann@example.com', subject: 'Order 1 confirmed',
       html: '<p>Hello <b>Ann</b></p>', text: 'Hello Ann', messageId: '<n-1@notifications.cloudlab>',

@@ -103,6 +103,7 @@ describe("the storefront's SQL has an index for every access path (EXPLAIN)", ()
       const filter = { categoryIds: [categoryId], maxPrice: '80', minRating: 3, inStock: true };
       await search.facetRows(q, facetStatement(parseRequest({ query: 'lantren', filter }, 200), [25, 50, 100]));
       await search.suggestions(q, 'lante', 8);
+      await search.corrections(q, ['lantren', 'the'], 30);
     }, db);
     // Ranking, facets and suggestions find their documents through a GIN index (full text or
     // trigrams), not by walking every visible document along a btree.

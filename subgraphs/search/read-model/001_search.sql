@@ -51,3 +51,9 @@ CREATE INDEX search_products_rating ON search_products (rating, id) WHERE listed
 CREATE INDEX search_products_newest ON search_products (created_at, id) WHERE listed AND NOT archived;
 CREATE INDEX search_products_category ON search_products (category_id, id) WHERE listed AND NOT archived;
 CREATE INDEX search_products_vendor ON search_products (vendor_id, id) WHERE listed AND NOT archived;
+
+-- Every word (3+ letters or digits) that ever was in a product name: the dictionary a query
+-- term's typos are corrected against (pg_trgm similarity over a small table instead of over every
+-- name). Words are never removed; one no product has any more only adds a term that matches nothing.
+CREATE TABLE search_words (word text PRIMARY KEY);
+CREATE INDEX search_words_trgm ON search_words USING gin (word gin_trgm_ops);

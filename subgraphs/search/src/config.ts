@@ -4,8 +4,8 @@ import { env, loadConfigOrExit } from '@cloudlab/kit';
 export const config = loadConfigOrExit({
   // Longest `query` (and suggestion `prefix`) in characters; longer ones are BAD_USER_INPUT.
   SEARCH_MAX_QUERY_LENGTH: env.int(200, 1),
-  // pg_trgm word similarity in percent above which a name word counts as a typo of the query.
-  SEARCH_TYPO_SIMILARITY_PCT: env.int(45, 1),
+  // pg_trgm similarity (percent) from which a known name word counts as a typo of a query word.
+  SEARCH_TYPO_SIMILARITY_PCT: env.int(30, 1),
   // Most entries a category or vendor facet returns (largest counts first).
   SEARCH_FACET_LIMIT: env.int(50, 1),
 });

@@ -19,6 +19,12 @@ describe('search requests', () => {
     expect(parseRequest({ query: '?!' }, 200).terms).toEqual([]);
   });
 
+  it('lets each term match as typed or as one of its corrections, the last one also as a prefix', () => {
+    expect(tsQueryText(['walnutt', 'lantren'], [['walnut'], ['lantern', 'lanterns']])).toBe('(walnutt | walnut) & (lantren:* | lantern | lanterns)');
+    // A correction is a word: anything else (or the term itself) is left out.
+    expect(tsQueryText(['oak'], [['oak', 'o|k', 'oat']])).toBe('(oak:* | oat)');
+  });
+
   it('refuses a page over 100, an overlong query, malformed prices and ids, a rating out of 1..5', () => {
     expect(code(() => parseRequest({ first: 101 }, 200))).toBe('BAD_USER_INPUT');
     expect(code(() => parseRequest({ query: 'x'.repeat(201) }, 200))).toBe('BAD_USER_INPUT');

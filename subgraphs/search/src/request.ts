@@ -37,6 +37,8 @@ export type Cursor = [SearchSort, string, string];
 export interface SearchRequest {
   /** Letters-and-digits words of the query, lower-cased; empty: browse everything. */
   terms: string[];
+  /** Per term, known name words it may be a typo of (store.ts: corrections); filled before SQL. */
+  corrections: string[][];
   filters: Filters;
   sort: SearchSort;
   first: number;
@@ -82,7 +84,7 @@ export function parseRequest(args: SearchArgs, maxQueryLength: number): SearchRe
   }
   const sort = args.sort ?? 'RELEVANCE';
   const first = pageSize(args.first, 24);
-  return { terms: queryTerms(query), filters, sort, first, after: parseCursor(args.after, sort) };
+  return { terms: queryTerms(query), corrections: [], filters, sort, first, after: parseCursor(args.after, sort) };
 }
 
 export function parseCursor(after: string | null | undefined, sort: SearchSort): Cursor | null {
@@ -93,12 +95,21 @@ export function parseCursor(after: string | null | undefined, sort: SearchSort):
   throw badInput('after is not a cursor of this search and sort', 'after');
 }
 
+const WORD = /^[\p{L}\p{N}]+$/u;
+
 /**
- * The tsquery of the terms: every word must match (stemmed), the last one also as a prefix (the
- * user may still be typing). Only letters and digits reach it, so no tsquery syntax gets in.
+ * The tsquery of the terms: every term must match (stemmed), the last one also as a prefix (the
+ * user may still be typing), each either as typed or as one of its corrections (name words it may
+ * be a typo of). Only letters and digits reach it, so no tsquery syntax gets in.
  */
-export function tsQueryText(terms: string[]): string {
-  return terms.map((t, i) => (i === terms.length - 1 ? `${t}:*` : t)).join(' & ');
+export function tsQueryText(terms: string[], corrections: string[][] = []): string {
+  return terms
+    .map((t, i) => {
+      const own = i === terms.length - 1 ? `${t}:*` : t;
+      const alternatives = (corrections[i] ?? []).filter((w) => WORD.test(w) && w !== t);
+      return alternatives.length ? `(${[own, ...alternatives].join(' | ')})` : own;
+    })
+    .join(' & ');
 }
 
 export const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);

@@ -19,17 +19,23 @@ class Params {
 
 const VISIBLE = 'listed AND NOT archived';
 
-/** Full-text match (weighted tsvector, GIN) or a typo/prefix of a name word (pg_trgm, GIN). */
-function matchSql(p: Params, terms: string[]): { where: string; score: () => string } {
+/**
+ * Full-text match (weighted tsvector, GIN): typos are handled before, by adding each term's
+ * corrections to the tsquery. The tsquery is made once per statement (an InitPlan), not per row.
+ */
+function matchSql(p: Params, req: Pick<SearchRequest, 'terms' | 'corrections'>): { where: string; score: () => string } {
+  const { terms } = req;
   if (!terms.length) return { where: 'true', score: () => '0' };
-  const tsq = `to_tsquery('english', ${p.add(tsQueryText(terms))}::text)`;
-  const q = `${p.add(terms.join(' '))}::text`;
+  const tsq = `(SELECT to_tsquery('english', ${p.add(tsQueryText(terms, req.corrections))}::text))`;
   return {
-    where: `(document @@ ${tsq} OR ${q} <% name)`,
+    where: `document @@ ${tsq}`,
     // Exact name first, then names starting with the query, then text rank plus name similarity
     // (a parameter only when used: PostgreSQL cannot type an unused one).
-    score: () => `round((CASE WHEN lower(name) = ${q} THEN 4 WHEN lower(name) LIKE ${p.add(`${escapeLike(terms.join(' '))}%`)}::text THEN 2 ELSE 0 END
-      + ts_rank(document, ${tsq}) + word_similarity(${q}, name))::numeric, 6)`,
+    score: () => {
+      const q = `${p.add(terms.join(' '))}::text`;
+      return `round((CASE WHEN lower(name) = ${q} THEN 4 WHEN lower(name) LIKE ${p.add(`${escapeLike(terms.join(' '))}%`)}::text THEN 2 ELSE 0 END
+      + ts_rank(document, ${tsq}) + word_similarity(${q}, name))::numeric, 6)`;
+    },
   };
 }
 
@@ -69,7 +75,7 @@ export function sortKey(sort: SearchSort, hasQuery: boolean): { key: string; des
  */
 export function pageStatement(req: SearchRequest): Statement {
   const p = new Params();
-  const match = matchSql(p, req.terms);
+  const match = matchSql(p, req);
   const f = filterSql(p, req.filters);
   const { key, desc, type } = sortKey(req.sort, req.terms.length > 0);
   let after = '';
@@ -96,7 +102,7 @@ export const RATING_STEPS = [4, 3, 2, 1];
  */
 export function facetStatement(req: SearchRequest, priceBounds: number[]): Statement {
   const p = new Params();
-  const match = matchSql(p, req.terms);
+  const match = matchSql(p, req);
   const f = filterSql(p, req.filters);
   const all = (except?: keyof typeof f) =>
     (Object.keys(f) as (keyof typeof f)[]).filter((k) => k !== except).map((k) => `f_${k}`).join(' AND ');

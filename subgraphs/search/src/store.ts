@@ -51,6 +51,15 @@ export async function applyCatalog(q: Queryable, rows: CatalogFacts[]): Promise<
       col((r) => r.currency ?? null), v((r) => r.price),
     ],
   );
+  const names = rows.map((r) => r.name).filter((n): n is string => n != null);
+  if (names.length) {
+    await q.query(
+      `INSERT INTO search_words (word)
+       SELECT DISTINCT w FROM unnest($1::text[]) AS n, regexp_split_to_table(lower(n), '[^[:alnum:]]+') AS w
+       WHERE length(w) >= 3 ORDER BY w ON CONFLICT DO NOTHING`,
+      [names],
+    );
+  }
 }
 
 /** StockChanged carries the product's totals: the newest event (by its time) wins. */
@@ -93,9 +102,26 @@ export async function facetRows(q: Queryable, s: Statement): Promise<{ facet: st
   return (await q.query<{ facet: string; key: string; count: number }>(s.text, s.values)).rows;
 }
 
-/** pg_trgm's `<%` uses this threshold; set for the transaction only. */
-export async function setTypoThreshold(q: Queryable, pct: number): Promise<void> {
-  await q.query(`SELECT set_config('pg_trgm.word_similarity_threshold', $1, true)`, [String(pct / 100)]);
+/**
+ * For each term, up to 3 known name words it may be a typo of (pg_trgm similarity at least
+ * `pct`%, most similar first). Terms under 3 characters get none (too little to compare), nor
+ * stop words: "the" corrected to "tea" would turn a word the search ignores into one it requires.
+ */
+export async function corrections(q: Queryable, terms: string[], pct: number): Promise<string[][]> {
+  const out = terms.map(() => [] as string[]);
+  const { rows } = await q.query<{ i: number; word: string }>(
+    `SELECT t.i::int - 1 AS i, w.word
+     FROM (SELECT set_config('pg_trgm.similarity_threshold', $2, true)) AS setting,
+       unnest($1::text[]) WITH ORDINALITY AS t(term, i)
+     CROSS JOIN LATERAL (
+       SELECT word FROM search_words
+       WHERE length(t.term) >= 3 AND numnode(to_tsquery('english', t.term)) > 0 AND word % t.term AND word <> t.term
+       ORDER BY similarity(word, t.term) DESC, word LIMIT 3
+     ) AS w`,
+    [terms, String(pct / 100)],
+  );
+  for (const r of rows) out[r.i]!.push(r.word);
+  return out;
 }
 
 /** Does the tsquery of these words keep any (false: stop words only)? */

@@ -48,6 +48,10 @@ async function main() {
     ...SUBGRAPHS.map(({ name }) => [name, stack.subgraphUrls[name]!, pid(name), `database ${config.DB_PREFIX}${name}`]),
     ['postgres', config.DATABASE_URL ? 'DATABASE_URL' : `embedded on 127.0.0.1:${config.EMBEDDED_PG_PORT}`, '', ''],
   ];
+  // Without SMTP_URL, notifications keeps the e-mail it sends in its development mailbox.
+  if (!process.env.SMTP_URL && stack.subgraphUrls.notifications) {
+    rows.push(['mailbox', new URL('/dev/mailbox', stack.subgraphUrls.notifications).toString(), '', 'e-mail sent by notifications (SMTP_URL unset), in the browser']);
+  }
   console.log(`\nCloud Lab is up in ${((Date.now() - started) / 1000).toFixed(1)} s:`);
   for (const [name, url, id, note] of rows) console.log(`  ${name!.padEnd(10)} ${url!.padEnd(36)} ${id!.padEnd(11)} ${note}`);
   console.log('\nDemo logins (password cloudlab-demo): customer@cloudlab.dev, vendor@cloudlab.dev, admin@cloudlab.dev');

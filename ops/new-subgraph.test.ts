@@ -16,16 +16,16 @@ function scratch(): string {
 describe('pnpm new-subgraph', () => {
   it('writes the standard shape and registers the subgraph in the topology with the next port', () => {
     const root = scratch();
-    const written = scaffoldSubgraph('search', { readModel: true, root });
-    for (const file of ['package.json', 'src/schema.graphql', 'src/resolvers.ts', 'src/store.ts', 'src/events.ts', 'src/server.ts', 'src/loaders.ts', 'src/resolvers.test.ts', 'read-model/001_search.sql']) {
-      expect(existsSync(path.join(root, 'subgraphs', 'search', file)), file).toBe(true);
+    const written = scaffoldSubgraph('probe', { readModel: true, root });
+    for (const file of ['package.json', 'src/schema.graphql', 'src/resolvers.ts', 'src/store.ts', 'src/events.ts', 'src/server.ts', 'src/loaders.ts', 'src/resolvers.test.ts', 'read-model/001_probe.sql']) {
+      expect(existsSync(path.join(root, 'subgraphs', 'probe', file)), file).toBe(true);
     }
     expect(written).toContain('kit/src/topology.ts');
-    const server = readFileSync(path.join(root, 'subgraphs', 'search', 'src', 'server.ts'), 'utf8');
-    expect(server).toContain("name: 'search'");
+    const server = readFileSync(path.join(root, 'subgraphs', 'probe', 'src', 'server.ts'), 'utf8');
+    expect(server).toContain("name: 'probe'");
     expect(server).toContain('readModel: readModelFiles(__dirname)');
-    expect(readFileSync(path.join(root, 'subgraphs', 'search', 'src', 'schema.graphql'), 'utf8')).not.toMatch(/__\w+__/);
-    expect(readFileSync(path.join(root, 'kit', 'src', 'topology.ts'), 'utf8')).toMatch(/\{ name: 'search', port: \d+ \},\n\] as const;/);
+    expect(readFileSync(path.join(root, 'subgraphs', 'probe', 'src', 'schema.graphql'), 'utf8')).not.toMatch(/__\w+__/);
+    expect(readFileSync(path.join(root, 'kit', 'src', 'topology.ts'), 'utf8')).toMatch(/\{ name: 'probe', port: \d+ \},\n\] as const;/);
   });
 
   it('refuses a taken or malformed name', () => {

@@ -34,6 +34,9 @@ describe('search requests', () => {
     }
     expect(code(() => parseRequest({ filter: { minPrice: '50', maxPrice: '10.5' } }, 200))).toBe('BAD_USER_INPUT');
     expect(code(() => parseRequest({ filter: { categoryIds: ['chairs'] } }, 200))).toBe('BAD_USER_INPUT');
+    expect(parseRequest({ filter: { categoryIds: [], vendorIds: [demoId('vendor', 1)] } }, 200).filters).toMatchObject({
+      categoryIds: null, vendorIds: [demoId('vendor', 1)],
+    });
     expect(code(() => parseRequest({ filter: { minRating: 6 } }, 200))).toBe('BAD_USER_INPUT');
     expect(parseRequest({ filter: { minPrice: '10', maxPrice: '10.50', minRating: 4 } }, 200).filters).toMatchObject({
       minPrice: '10', maxPrice: '10.50', minRating: 4,

@@ -52,8 +52,9 @@ export function queryTerms(query: string): string[] {
   return (query.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 16);
 }
 
+/** An empty list is no filter (a multi-select with nothing chosen), not "match nothing". */
 function ids(list: readonly string[] | null | undefined, field: string): string[] | null {
-  if (list == null) return null;
+  if (list == null || list.length === 0) return null;
   if (!list.every(isUuid)) throw badInput(`${field}: every id must be a product catalog id`, `filter.${field}`);
   return [...new Set(list.map((id) => id.toLowerCase()))];
 }

@@ -110,7 +110,7 @@ describe('product search (Postgres engine)', () => {
       let after: string | null = null;
       let total = 0;
       do {
-        const page: Results = await search({ filter: { minPrice: '20', maxPrice: '60' }, sort, first: 100, after });
+        const page: Results = await search({ filter: { minPrice: '20', maxPrice: '60' }, sort, first: 50, after });
         total = page.totalCount;
         for (const e of page.edges) {
           seen.push(e.node.id);
@@ -127,7 +127,11 @@ describe('product search (Postgres engine)', () => {
   });
 
   it('refuses bad input, and a query of stop words or punctuation browses instead', async () => {
-    expect(await codeOf({ first: 101 })).toBe('BAD_USER_INPUT');
+    // The contract's document with first > ~65 is refused by the gateway's cost estimate first
+    // (OPERATION_TOO_COMPLEX: it counts the facets once per requested item); a lean selection
+    // reaches search, which refuses a page over 100 itself.
+    const lean = await gql('query { search(first: 101) { totalCount } }');
+    expect(lean.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(await codeOf({ query: 'x'.repeat(201) })).toBe('BAD_USER_INPUT');
     expect(await codeOf({ filter: { minPrice: '12,50' } })).toBe('BAD_USER_INPUT');
     expect(await codeOf({ sort: 'NEWEST', after: (await search({ sort: 'PRICE_ASC', first: 1 })).pageInfo.endCursor })).toBe('BAD_USER_INPUT');

@@ -39,27 +39,27 @@ describe('measuring an operation', () => {
     expect(measure('{ product(id: 1) { id name } }')).toMatchObject({ depth: 2, aliases: 0, rootFields: 1, cost: 3 });
   });
 
-  it('multiplies a connection by its page size, and its edges not again', () => {
-    // products 1 + 12 × (totalCount 1 + edges 1 + cursor 1 + node 1 + id 1 + name 1)
-    expect(measure('{ products(first: 12) { totalCount edges { cursor node { id name } } } }').cost).toBe(1 + 12 * 6);
+  it("multiplies a connection's edges by its page size, and counts its totalCount once", () => {
+    // products 1 + totalCount 1 + edges 1 + 12 × (cursor 1 + node 1 + id 1 + name 1)
+    expect(measure('{ products(first: 12) { totalCount edges { cursor node { id name } } } }').cost).toBe(3 + 12 * 4);
   });
 
   it('uses the argument default, a variable, or the variable default for the page size', () => {
-    const q = 'query($n: Int = 3) { products(first: $n) { totalCount } }';
-    expect(measure(q).cost).toBe(1 + 3);
-    expect(measure(q, { n: 50 })).toMatchObject({ cost: 1 + 50, costVariables: ['n'] });
-    expect(measure('{ products { totalCount } }').cost).toBe(1 + 20);
+    const q = 'query($n: Int = 3) { products(first: $n) { edges { cursor } } }';
+    expect(measure(q).cost).toBe(2 + 3);
+    expect(measure(q, { n: 50 })).toMatchObject({ cost: 2 + 50, costVariables: ['n'] });
+    expect(measure('{ products { edges { cursor } } }').cost).toBe(2 + 20);
   });
 
   it('counts a page larger than the API serves as the largest page', () => {
-    expect(measure('{ products(first: 5000) { totalCount } }').cost).toBe(1 + 100);
+    expect(measure('{ products(first: 5000) { edges { cursor } } }').cost).toBe(2 + 100);
   });
 
   it('multiplies a plain list by the default list size, and nested lists multiplicatively', () => {
     expect(measure('{ categories { id } }').cost).toBe(1 + 10);
-    expect(measure('{ categories { products(first: 5) { edges { node { id } } } } }').cost).toBe(1 + 10 * (1 + 5 * 3));
+    expect(measure('{ categories { products(first: 5) { edges { node { id } } } } }').cost).toBe(1 + 10 * (2 + 5 * 2));
     // a paginated field with neither argument nor default counts as the default list size
-    expect(measure('{ product(id: 1) { reviews { edges { node { id } } } } }').cost).toBe(1 + 1 + 10 * 3);
+    expect(measure('{ product(id: 1) { reviews { edges { node { id } } } } }').cost).toBe(3 + 10 * 2);
   });
 
   it('makes a deeply nested paginated query expensive', () => {

@@ -57,8 +57,10 @@ const rejected = new Counter({
 /**
  * Depth, aliases, root fields and an estimated cost of one operation over the API schema.
  * Cost: every field weighs 1 (or its hint), and a field's selections count once per item it may
- * return — `first`/`last` (capped at maxListSize) for a paginated field, whose `edges`/`nodes`
- * then do not multiply again; defaultListSize for any other list — nested multiplicatively.
+ * return — `first`/`last` (capped at maxListSize) for a paginated field: on the `edges`/`nodes`
+ * of a connection (its `totalCount`, `pageInfo` or facets are there once per connection, not once
+ * per item), or directly on a paginated list; defaultListSize for any other list — nested
+ * multiplicatively.
  * Introspection (`__schema`, `__type`) is not measured: its shape is fixed and it is off in production.
  */
 export function measureOperation(
@@ -100,7 +102,8 @@ export function measureOperation(
     return limits.defaultListSize;
   };
 
-  const walk = (set: SelectionSetNode, parent: GraphQLCompositeType, depth: number, multiplier: number, paginated: boolean) => {
+  /** `page`: the page size of the connection whose fields `set` selects (its edges/nodes carry it). */
+  const walk = (set: SelectionSetNode, parent: GraphQLCompositeType, depth: number, multiplier: number, page: number | undefined) => {
     for (const sel of set.selections) {
       if (++visits > VISIT_BUDGET) m.cost = Infinity;
       if (m.cost === Infinity) return;
@@ -115,21 +118,22 @@ export function measureOperation(
         m.cost += multiplier * (limits.fieldWeights?.[`${parent.name}.${name}`] ?? 1);
         const type = getNamedType(field.type);
         if (!sel.selectionSet || !isCompositeType(type)) continue;
-        const page = pageSize(field, sel.arguments ?? []);
+        const paged = pageSize(field, sel.arguments ?? []);
         const isList = isListType(getNullableType(field.type));
-        const factor = page ?? (isList && !paginated ? limits.defaultListSize : 1);
-        walk(sel.selectionSet, type, depth + 1, multiplier * factor, page !== undefined);
+        const items = page !== undefined && (name === 'edges' || name === 'nodes') ? page : undefined;
+        const factor = paged !== undefined ? (isList ? paged : 1) : (items ?? (isList ? limits.defaultListSize : 1));
+        walk(sel.selectionSet, type, depth + 1, multiplier * factor, paged !== undefined && !isList ? paged : undefined);
       } else {
         const fragment = sel.kind === Kind.FRAGMENT_SPREAD ? fragments.get(sel.name.value) : sel;
         if (!fragment) continue;
         const onType = fragment.typeCondition ? schema.getType(fragment.typeCondition.name.value) : parent;
-        walk(fragment.selectionSet, isCompositeType(onType) ? onType : parent, depth, multiplier, paginated);
+        walk(fragment.selectionSet, isCompositeType(onType) ? onType : parent, depth, multiplier, page);
       }
     }
   };
 
   const root = schema.getRootType(operation.operation);
-  if (root) walk(operation.selectionSet, root, 1, 1, false);
+  if (root) walk(operation.selectionSet, root, 1, 1, undefined);
   return m;
 }
 

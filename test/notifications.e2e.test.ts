@@ -71,6 +71,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(clients.map((c) => c.close()));
+  // The stack is shared: the storefront's other stories count and list the demo catalog.
+  if (productId) await op('ArchiveProduct', staff, { id: productId }, marketplace);
   await closeDbs();
 });
 

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { contract, counter, gql, login } from './support/client';
 import { closeDbs, subgraphDb } from './support/db';
 import { liveClient, metric, type LiveStream } from './support/live';
+import { until } from './support/poll';
 
 const notifications = contract('notifications');
 const marketplace = contract('marketplace');
@@ -11,16 +12,6 @@ const base = () => new URL('/', inject('subgraphUrls').notifications!).toString(
 const op = (operationName: string, token: string, variables: Record<string, unknown> = {}, doc = notifications) =>
   gql(doc, { operationName, token, variables });
 
-/** Polls `check` every 50 ms until it is truthy. */
-async function until<T>(check: () => Promise<T>, what: string, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const feed = async (token: string, unreadOnly = false) => {
   const res = await op('MyNotifications', token, { unreadOnly, first: 50 });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contract, gql, login, send } from './support/client';
 import { closeDbs, subgraphDb } from './support/db';
+import { until } from './support/poll';
 
 const marketplace = contract('marketplace');
 const commerce = contract('commerce');
@@ -9,16 +10,6 @@ const mutate = (operationName: string, token: string, variables: Record<string, 
   gql(marketplace, { operationName, token, variables });
 const codeOf = (res: { body: { errors?: { extensions?: Record<string, any> }[] } }) => res.body.errors?.[0]?.extensions?.code;
 
-/** Polls `check` every 50 ms until it is truthy (orders learns of catalog's changes through events). */
-async function until<T>(check: () => Promise<T>, what: string, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 /** Orders' copy of the product's price, once catalog's event with that version has arrived. */
 const ordersKnow = (productId: string, version: number) =>
   until(async () => (await subgraphDb('orders').query('SELECT price, archived FROM product_prices WHERE product_id = $1 AND version >= $2', [productId, version])).rows[0], `orders to see version ${version}`);

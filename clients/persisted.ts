@@ -13,8 +13,11 @@ import {
   type GraphQLSchema,
   type OperationDefinitionNode,
 } from 'graphql';
+import { WEB_DOCUMENTS_FILE, renderWebDocuments } from './web/documents';
 
 export const OPERATIONS_DIR = path.join(__dirname, 'operations');
+/** The web app's own operations (beyond the contract, which clients/operations mirrors word for word). */
+export const WEB_OPERATIONS_DIR = path.join(__dirname, 'web', 'src', 'operations');
 export const MANIFEST_FILE = path.join(__dirname, 'persisted-query-manifest.json');
 export const PUBLIC_SCHEMA_FILE = path.join(__dirname, '..', 'schema', 'public.graphql');
 /** The operations of the contract the public schema cannot serve yet, with why (committed, compared by a test). */
@@ -45,7 +48,8 @@ export interface PendingOperation {
 }
 
 /**
- * The trusted-documents manifest of the first-party operations: one entry per operation, its
+ * The trusted-documents manifest of the first-party operations (the contract's, then the web
+ * app's own): one entry per operation, its
  * body the operation plus the fragments it uses (transitively), printed by graphql-js (comments
  * and formatting dropped), id = sha256 of the body. Every entry must validate against the public
  * schema; an operation that does not (its root type or a field is missing) is reported as
@@ -54,12 +58,20 @@ export interface PendingOperation {
  */
 export function buildManifest(
   schema: GraphQLSchema = buildSchema(readFileSync(PUBLIC_SCHEMA_FILE, 'utf8')),
-  dir = OPERATIONS_DIR,
+  dirs: string[] = [OPERATIONS_DIR, WEB_OPERATIONS_DIR],
 ): { manifest: PersistedQueryManifest; pending: PendingOperation[] } {
   const operations: ManifestOperation[] = [];
   const pending: PendingOperation[] = [];
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.graphql')).sort()) {
-    const document = parse(readFileSync(path.join(dir, file), 'utf8'));
+  const files = dirs.flatMap((dir) =>
+    readdirSync(dir)
+      .filter((f) => f.endsWith('.graphql'))
+      .sort()
+      .map((f) => path.join(dir, f)),
+  );
+  for (const filePath of files) {
+    // The contract's files by name (as before); the others by their path under clients/.
+    const file = path.dirname(filePath) === OPERATIONS_DIR ? path.basename(filePath) : path.relative(__dirname, filePath);
+    const document = parse(readFileSync(filePath, 'utf8'));
     const fragments = new Map<string, FragmentDefinitionNode>();
     for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
     for (const op of document.definitions) {
@@ -109,6 +121,8 @@ if (require.main === module) {
   const { manifest, pending } = buildManifest();
   writeFileSync(MANIFEST_FILE, serializeManifest(manifest));
   writeFileSync(PENDING_FILE, serializePending(pending));
+  // The web app's typed documents (ids only) follow the manifest.
+  writeFileSync(WEB_DOCUMENTS_FILE, renderWebDocuments(manifest));
   console.log(`wrote ${path.relative(process.cwd(), MANIFEST_FILE)}: ${manifest.operations.map((o) => o.name).join(', ')}`);
   for (const p of pending) console.log(`pending: ${p.name} (${p.file}): ${p.reasons.join('; ')}`);
 }

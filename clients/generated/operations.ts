@@ -8,6 +8,12 @@ export type Granularity =
   /** ISO weeks, Monday to Sunday. */
   | 'WEEK';
 
+export type MediaStatus =
+  /** Upload URL handed out; nothing checked yet. */
+  | 'PENDING'
+  /** Checked and resized: shown on its product. */
+  | 'READY';
+
 /** What a notification is about. */
 export type NotificationKind =
   /** A product the customer watched (watchProductStock) can be ordered again. */
@@ -138,6 +144,11 @@ export type OrderStatusSubscriptionVariables = Exact<{
 
 export type OrderStatusSubscription = { orderStatusChanged: { id: string, status: OrderStatus } };
 
+export type WarehousesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type WarehousesQuery = { warehouses: Array<{ id: string, name: string }> };
+
 export type StockChangedSubscriptionVariables = Exact<{
   productIds: Array<string> | string;
 }>;
@@ -178,6 +189,13 @@ export type VendorSalesQueryVariables = Exact<{
 
 export type VendorSalesQuery = { vendor: { salesReport: { orders: number, units: number, cancellationRate: number, revenue: Array<{ amount: string, currency: string }>, averageOrderValue: Array<{ amount: string, currency: string }>, series: Array<{ period: string, orders: number, units: number, revenue: Array<{ amount: string, currency: string }> }>, topProducts: Array<{ units: number, revenue: Array<{ amount: string, currency: string }>, product: { id: string, name: string } }> } | null } | null };
 
+export type ProductImagesQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type ProductImagesQuery = { product: { id: string, images: Array<{ id: string, alt: string | null, variants: Array<{ name: string, url: string, width: number, height: number, contentType: string }> }> } | null };
+
 export type PlaceOrderMutationVariables = Exact<{
   input: PlaceOrderInput;
 }>;
@@ -198,6 +216,11 @@ export type ProductPageQueryVariables = Exact<{
 
 
 export type ProductPageQuery = { product: { id: string, sku: string, name: string, description: string, price: { amount: string, currency: string }, vendor: { id: string, name: string } | null, stock: { available: number, reserved: number } | null, reviews: { edges: Array<{ node: { id: string, rating: number, body: string, createdAt: string, author: { id: string, name: string } | null } }> } | null } | null };
+
+export type VendorsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type VendorsQuery = { vendors: Array<{ id: string, name: string, slug: string }> };
 
 export type UpdateProductMutationVariables = Exact<{
   id: string;
@@ -242,6 +265,15 @@ export type JoinVendorMutationVariables = Exact<{
 
 export type JoinVendorMutation = { joinVendor: { accessToken: string, user: { id: string, role: Role, vendor: { id: string } | null } } };
 
+export type VendorProductsQueryVariables = Exact<{
+  vendorId: string;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type VendorProductsQuery = { search: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, sku: string, name: string, price: { amount: string, currency: string }, stock: { available: number } | null } }> } };
+
 export type VendorOrdersQueryVariables = Exact<{
   first?: number | null | undefined;
   after?: string | null | undefined;
@@ -267,6 +299,14 @@ export type NotificationAddedSubscriptionVariables = Exact<{ [key: string]: neve
 
 export type NotificationAddedSubscription = { notificationAdded: { id: string, kind: NotificationKind, title: string, body: string, link: string, createdAt: string } };
 
+export type ConfirmMediaUploadMutationVariables = Exact<{
+  mediaId: string;
+  alt?: string | null | undefined;
+}>;
+
+
+export type ConfirmMediaUploadMutation = { confirmMediaUpload: { id: string, status: MediaStatus, alt: string | null, width: number | null, height: number | null, variants: Array<{ name: string, url: string, width: number, height: number, contentType: string }> } };
+
 export type SearchSuggestionsQueryVariables = Exact<{
   prefix: string;
 }>;
@@ -281,12 +321,26 @@ export type WriteReviewMutationVariables = Exact<{
 
 export type WriteReviewMutation = { writeReview: { id: string, rating: number, body: string, verifiedPurchase: boolean, product: { id: string, reviewCount: number | null, averageRating: number | null } | null } };
 
+export type CategoriesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type CategoriesQuery = { categories: Array<{ id: string, name: string }> };
+
 export type SignUpMutationVariables = Exact<{
   input: SignUpInput;
 }>;
 
 
 export type SignUpMutation = { signUp: { accessToken: string, user: { id: string, name: string, role: Role } } };
+
+export type CreateProductImageUploadMutationVariables = Exact<{
+  productId: string;
+  contentType: string;
+  byteSize: number;
+}>;
+
+
+export type CreateProductImageUploadMutation = { createProductImageUpload: { mediaId: string, uploadUrl: string, uploadMethod: string, expiresAt: string, uploadHeaders: Array<{ name: string, value: string }> } };
 
 export type StorefrontHomeQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -303,6 +357,20 @@ export type AlsoBoughtQueryVariables = Exact<{
 
 export type AlsoBoughtQuery = { product: { id: string, salesCount: number, alsoBought: Array<{ id: string, name: string }> } | null };
 
+export type ProductForEditQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type ProductForEditQuery = { product: { id: string, sku: string, name: string, description: string, archived: boolean, price: { amount: string, currency: string }, category: { id: string }, vendor: { id: string } | null } | null };
+
+export type OrderLiveSubscriptionVariables = Exact<{
+  orderId: string;
+}>;
+
+
+export type OrderLiveSubscription = { orderStatusChanged: { id: string, status: OrderStatus, cancellationReason: string | null } };
+
 export type LoginMutationVariables = Exact<{
   email: string;
   password: string;
@@ -310,6 +378,13 @@ export type LoginMutationVariables = Exact<{
 
 
 export type LoginMutation = { login: { accessToken: string, user: { id: string, name: string, role: Role } } };
+
+export type OrderPageQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type OrderPageQuery = { order: { id: string, status: OrderStatus, cancellationReason: string | null, createdAt: string, total: { amount: string, currency: string } | null, lines: Array<{ quantity: number, unitPrice: { amount: string, currency: string }, product: { id: string, name: string } | null }>, payment: { status: PaymentStatus, declineReason: string | null } | null, shipments: Array<{ carrier: string, trackingNumber: string, shippedAt: string }> } | null };
 
 export type ShipOrderMutationVariables = Exact<{
   orderId: string;

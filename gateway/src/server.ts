@@ -19,6 +19,7 @@ import { redisKeyValueCache } from './redis-cache';
 import { clientIp, rateLimit } from './plugins/rate-limit';
 import { responseCache } from './plugins/response-cache';
 import { upstreamRefusals } from './plugins/upstream-refusals';
+import { incrementalDelivery } from './plugins/incremental-delivery';
 import { memoryCacheStore, redisCacheStore } from './cache-store';
 import { startCacheInvalidation } from './cache-invalidation';
 import { corsHandler } from './cors';
@@ -117,6 +118,8 @@ export async function startGateway(config: GatewayConfig): Promise<{ server: Ser
       ...(cache ? [cache] : []),
       // A subgraph's RATE_LIMITED refusal (the saga's backlog bound) as HTTP 429 + Retry-After.
       upstreamRefusals(),
+      // @defer: multipart/mixed; deferSpec=20220824 for clients that accept it (execution/defer.ts); errors masked as above.
+      incrementalDelivery({ formatError: (error) => maskError(error.toJSON(), error, { production: config.production, log }) }),
       // graphql-ws operations run this same pipeline; an accepted subscription leaves it here for the hub.
       subscriptionHandoff(),
     ],

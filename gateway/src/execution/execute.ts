@@ -14,6 +14,7 @@ import type { GraphQLDataSource } from '@apollo/gateway';
 import { errorCodeDef, ERRORS, type VariableDefinitions } from '@apollo/federation-internals';
 import {
   evaluateCondition,
+  type DeferNode,
   type FetchNode,
   type PlanNode,
   type QueryPlanSelectionNode,
@@ -38,7 +39,7 @@ const isObjectOfType = stockIsObjectOfType;
 type ResultMap = Record<string, any>;
 
 /** A path into the merged result and the (flattened) data it points at: stock's ResultCursor. */
-interface Cursor {
+export interface Cursor {
   path: ResponsePath;
   data: ResultMap | ResultMap[];
   fullResult: ResultMap;
@@ -50,6 +51,8 @@ export interface ExecutionState {
   supergraphSchema: GraphQLSchema;
   variableDefinitions: VariableDefinitions;
   errors: GraphQLErrorType[];
+  /** Runs a `Defer` node (defer.ts); without it a plan with one is not executable here. */
+  onDefer?: (node: DeferNode, cursor: Cursor) => Promise<void>;
 }
 
 const hasOwn = Object.prototype.hasOwnProperty;
@@ -77,8 +80,11 @@ export async function executeNode(st: ExecutionState, node: PlanNode, cursor: Cu
       if (branch) await executeNode(st, branch, cursor);
       return;
     }
+    case 'Defer':
+      if (st.onDefer) return st.onDefer(node, cursor);
+      throw new Error('Unexpected Defer node');
     default:
-      // Defer (and anything newer) never gets here: compile() sends such plans to the stock executor.
+      // Anything newer never gets here: compile() sends such plans to the stock executor.
       throw new Error(`Unexpected plan node ${(node as { kind: string }).kind}`);
   }
 }

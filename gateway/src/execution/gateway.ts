@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { ApolloGateway, buildOperationContext } from '@apollo/gateway';
-import { operationFromDocument, type Operation } from '@apollo/federation-internals';
+import { ApolloGateway, buildOperationContext, type GatewayConfig } from '@apollo/gateway';
+import { operationFromDocument, type Operation, type Supergraph } from '@apollo/federation-internals';
 import type { PlanNode, QueryPlan, QueryPlanSelectionNode } from '@apollo/query-planner';
 import { Kind, type DocumentNode, type OperationDefinitionNode } from 'graphql';
 import { GraphQLError, getVariableValues } from './graphql';
@@ -21,6 +21,7 @@ import {
   type StockExecutor,
 } from './internals';
 import { compileShape, shape, type CompiledShape } from './shape';
+import { executeDeferred, holdStream, planWithoutDefer, prepareDefer, streamable, usesDefer, type DeferPlanning, type PreparedDefer } from './defer';
 
 /** What the lean executor keeps per query plan (so per operation and supergraph). */
 interface Compiled {
@@ -40,6 +41,7 @@ const executions = new Counter({
   registers: [registry],
 });
 const leanPath = executions.labels('lean');
+const deferPath = executions.labels('lean_defer');
 const stockPath = executions.labels('stock');
 const slowShapingPath = executions.labels('lean_stock_shaping');
 
@@ -52,6 +54,31 @@ export class LeanGateway extends ApolloGateway {
   private compiled = new WeakMap<QueryPlan, Compiled>();
   private planKeys = boundedMap<string, string>(10_000);
   private internals?: GatewayInternals;
+  /** `@defer` operations planned with their defers (defer.ts), by stock's plan key. */
+  private deferPlans = boundedMap<string, PreparedDefer & { apiSchema: unknown; operation: OperationDefinitionNode; unsupported?: string }>(1_000);
+  private readonly defer: boolean;
+
+  /**
+   * `defer` (default true): the planner plans `@defer` (`incrementalDelivery.enableDefer`) and the
+   * API schema Apollo Server validates against declares it; streamed to clients that accept
+   * `multipart/mixed; deferSpec=20220824` when the incremental-delivery plugin is installed
+   * (plugins/incremental-delivery.ts), the plain answer otherwise.
+   */
+  constructor(config?: GatewayConfig & { defer?: boolean }) {
+    const { defer = true, ...rest } = config ?? {};
+    super(
+      (defer
+        ? { ...rest, queryPlannerConfig: { ...rest.queryPlannerConfig, incrementalDelivery: { ...rest.queryPlannerConfig?.incrementalDelivery, enableDefer: true } } }
+        : rest) as GatewayConfig,
+    );
+    this.defer = defer;
+    if (defer) {
+      // @apollo/gateway builds the validation schema without @defer: declare it (same API schema otherwise).
+      const self = this as unknown as { updateWithSchemaAndNotify(supergraph: Supergraph, ...rest: unknown[]): unknown };
+      const update = self.updateWithSchemaAndNotify.bind(this);
+      self.updateWithSchemaAndNotify = (supergraph, ...args) => update(withDeferDeclared(supergraph), ...args);
+    }
+  }
 
   override async load(options?: Parameters<ApolloGateway['load']>[0]) {
     const loaded = await super.load(options);
@@ -71,15 +98,23 @@ export class LeanGateway extends ApolloGateway {
   private async leanExecute(rc: RequestContext, stock: StockExecutor): Promise<ExecutionResult> {
     const g = this.internals!;
     const { request, document, queryHash } = rc;
-    if (
-      g.config.debug ||
-      g.experimental_didResolveQueryPlan ||
-      rc.metrics?.captureTraces ||
-      (g.config.__exposeQueryPlanExperimental && request.http?.headers?.get('Apollo-Query-Plan-Experimental'))
-    ) {
-      return this.stock(rc, stock);
-    }
     const key = request.operationName ? this.planKey(queryHash, request.operationName) : queryHash;
+    if (this.defer && usesDefer(document)) {
+      const stockOnly = this.stockOnly(g, rc);
+      if (!stockOnly && streamable(rc.context)) {
+        const streamed = await this.deferExecute(g, rc, key);
+        if (streamed) return streamed;
+      }
+      // The plain answer: the operation planned without its @defers (stock's plan), under stock's key.
+      if (!(await g.queryPlanStore.get(key))) {
+        try {
+          await g.queryPlanStore.set(key, planWithoutDefer(this.planning(g), document, request.operationName));
+        } catch {
+          // Not plannable: stock answers with the error.
+        }
+      }
+    }
+    if (this.stockOnly(g, rc)) return this.stock(rc, stock);
     const plan = await g.queryPlanStore.get(key);
     // Not planned yet: stock plans it, caches the plan and executes this request.
     if (!plan) return this.stock(rc, stock);
@@ -91,19 +126,24 @@ export class LeanGateway extends ApolloGateway {
     if (compiled.fallback) return this.stock(rc, stock);
     leanPath.inc();
 
+    return this.traced(g, rc, compiled.operation, () => this.execute(g, rc, plan, compiled));
+  }
+
+  /** One `gateway.request` span (stock's name and attributes) around variable checks and execution. */
+  private traced(g: GatewayInternals, rc: RequestContext, operation: OperationDefinitionNode, run: () => Promise<ExecutionResult>): Promise<ExecutionResult> {
     return tracer.startActiveSpan(OpenTelemetrySpanNames.REQUEST, { attributes: requestContextSpanAttributes(rc, g.config.telemetry) }, async (span) => {
       try {
-        span.setAttributes(operationContextSpanAttributes({ operation: compiled.operation } as never));
-        const variableDefinitions = compiled.operation.variableDefinitions;
+        span.setAttributes(operationContextSpanAttributes({ operation } as never));
+        const variableDefinitions = operation.variableDefinitions;
         if (variableDefinitions) {
-          const { errors } = getVariableValues(g.schema!, variableDefinitions, request.variables || {});
+          const { errors } = getVariableValues(g.schema!, variableDefinitions, rc.request.variables || {});
           if (errors && errors.length > 0) {
             recordExceptions(span, errors, g.config.telemetry);
             span.setStatus({ code: 2 });
             return { errors };
           }
         }
-        const response = await this.execute(g, rc, plan, compiled);
+        const response = await run();
         if (response.errors) {
           recordExceptions(span, response.errors, g.config.telemetry);
           span.setStatus({ code: 2 });
@@ -116,6 +156,59 @@ export class LeanGateway extends ApolloGateway {
       } finally {
         span.end();
       }
+    });
+  }
+
+  /** Requests the stock executor must serve whatever the operation (query plan exposure, traces, debug). */
+  private stockOnly(g: GatewayInternals, rc: RequestContext): boolean {
+    return !!(
+      g.config.debug ||
+      g.experimental_didResolveQueryPlan ||
+      rc.metrics?.captureTraces ||
+      (g.config.__exposeQueryPlanExperimental && rc.request.http?.headers?.get('Apollo-Query-Plan-Experimental'))
+    );
+  }
+
+  private planning(g: GatewayInternals): DeferPlanning {
+    return {
+      apiSchema: g.apiSchema!,
+      queryPlanner: g.queryPlanner!,
+      planOptions: { recursiveSelectionsLimitDisabled: g.recursiveSelectionsLimitDisabled, nonLocalSelectionsLimitDisabled: g.nonLocalSelectionsLimitDisabled },
+    };
+  }
+
+  /**
+   * A `@defer` operation for a client that takes incremental delivery: the initial result now, the
+   * deferred parts handed to the incremental-delivery plugin. Undefined when this operation cannot
+   * be streamed here (the caller answers it plainly).
+   */
+  private async deferExecute(g: GatewayInternals, rc: RequestContext, key: string): Promise<ExecutionResult | undefined> {
+    if (!g.queryPlanner) return undefined;
+    let prepared = this.deferPlans.get(key);
+    if (!prepared || prepared.apiSchema !== g.apiSchema) {
+      let planned: PreparedDefer;
+      try {
+        planned = prepareDefer(this.planning(g), rc.document, rc.request.operationName);
+      } catch {
+        return undefined; // the plain path reports what is wrong with it
+      }
+      const operation = buildOperationContext({ schema: g.schema!, operationDocument: rc.document, operationName: rc.request.operationName ?? undefined }).operation;
+      const unsupported = compileShape(planned.shaped).unsupported ?? unsupportedNode(planned.plan.node as PlanNode | undefined);
+      prepared = { ...planned, apiSchema: g.apiSchema, operation, ...(unsupported ? { unsupported } : {}) } as never;
+      this.deferPlans.set(key, prepared!);
+    }
+    const p = prepared!;
+    if (p.unsupported) return undefined;
+    deferPath.inc();
+    return this.traced(g, rc, p.operation, async () => {
+      const { initial, subsequent } = await executeDeferred(
+        { gateway: g, requestContext: rc, supergraphSchema: g.supergraphSchema!, variableDefinitions: p.shaped.variableDefinitions },
+        p,
+        rc.request.variables,
+        p.shaped.collectDefaultedVariableValues() as Record<string, unknown>,
+      );
+      if (subsequent) holdStream(rc.context as object, subsequent);
+      return initial as ExecutionResult;
     });
   }
 
@@ -210,6 +303,8 @@ function unsupportedNode(node: PlanNode | { kind: 'Subscription' } | undefined):
       return undefined;
     case 'Flatten':
       return unsupportedNode(node.node);
+    case 'Defer':
+      return unsupportedNode(node.primary.node) ?? node.deferred.reduce<string | undefined>((reason, d) => reason ?? unsupportedNode(d.node), undefined);
     case 'Condition':
       return unsupportedNode(node.ifClause) ?? unsupportedNode(node.elseClause);
     case 'Fetch':
@@ -227,4 +322,16 @@ function namesProto(selections: QueryPlanSelectionNode[]): boolean {
   return selections.some((s) =>
     s.kind === 'Field' ? (s.alias ?? s.name) === '__proto__' || (!!s.selections && namesProto(s.selections)) : namesProto(s.selections),
   );
+}
+
+/** The supergraph, with an API schema whose graphql-js form declares `@defer` (so Apollo Server validates it). */
+function withDeferDeclared(supergraph: Supergraph): Supergraph {
+  const apiSchema = supergraph.apiSchema.bind(supergraph);
+  supergraph.apiSchema = () => {
+    const schema = apiSchema();
+    const toGraphQLJSSchema = schema.toGraphQLJSSchema.bind(schema);
+    schema.toGraphQLJSSchema = (config) => toGraphQLJSSchema({ includeDefer: true, ...config });
+    return schema;
+  };
+  return supergraph;
 }

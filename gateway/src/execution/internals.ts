@@ -7,7 +7,7 @@
  */
 import type { ApolloGateway, GraphQLDataSource } from '@apollo/gateway';
 import type { Schema } from '@apollo/federation-internals';
-import type { QueryPlan } from '@apollo/query-planner';
+import type { QueryPlan, QueryPlanner } from '@apollo/query-planner';
 import type { GraphQLSchema } from 'graphql';
 
 export { applyRewrites, isObjectOfType } from '@apollo/gateway/dist/dataRewrites';
@@ -37,7 +37,11 @@ export interface GatewayInternals {
   /** The supergraph as GraphQL-js (rewrites and `requires` type conditions are evaluated against it). */
   supergraphSchema?: GraphQLSchema;
   serviceMap: Record<string, { dataSource: GraphQLDataSource }>;
-  queryPlanStore: { get(key: string): Promise<QueryPlan | undefined> };
+  queryPlanStore: { get(key: string): Promise<QueryPlan | undefined>; set(key: string, plan: QueryPlan): Promise<void> };
+  /** The gateway's planner (rebuilt on every supergraph update) and its planning options. */
+  queryPlanner?: QueryPlanner;
+  recursiveSelectionsLimitDisabled?: boolean;
+  nonLocalSelectionsLimitDisabled?: boolean;
   config: {
     debug?: boolean;
     __exposeQueryPlanExperimental?: boolean;

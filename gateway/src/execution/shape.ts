@@ -108,8 +108,13 @@ export interface CompiledShape {
 
 class Unsupported extends Error {}
 
-export function compileShape(operation: Operation): CompiledShape {
+/**
+ * `omitDeferred`: labels of `@defer` fragments left out (defer.ts shapes each part of an
+ * incremental answer over the operation without the fragments not delivered yet).
+ */
+export function compileShape(operation: Operation, omitDeferred?: ReadonlySet<string>): CompiledShape {
   const schema = operation.schema();
+  const deferDirective = omitDeferred?.size ? schema.deferDirective() : undefined;
   const rootType = schema.schemaDefinition.rootType(operation.rootKind)!;
   const skipDirective = schema.skipDirective();
   const includeDirective = schema.includeDirective();
@@ -184,6 +189,10 @@ export function compileShape(operation: Operation): CompiledShape {
           ...(conditions ? { conditions } : {}),
         });
       } else {
+        if (deferDirective) {
+          const label = selection.element.appliedDirectivesOf(deferDirective)[0]?.arguments().label;
+          if (typeof label === 'string' && omitDeferred!.has(label)) continue;
+        }
         const typeCondition = selection.element.typeCondition;
         out.selections.push({
           kind: FRAGMENT,

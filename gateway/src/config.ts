@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { env, jwtEnv, loadConfig, metricsEnv } from '@cloudlab/kit';
+import { drainEnv } from '@cloudlab/kit/server/drain';
 import type { CorsOrigins } from './cors';
 
 /** The gateway's settings: env first, then command-line flags (`--supergraph`, `--port`) win. */
@@ -79,6 +80,8 @@ export function gatewayConfig(argv: string[] = process.argv.slice(2), source = p
       // Security basics: a request that takes longer gets 504; browser origins allowed by CORS.
       REQUEST_TIMEOUT_MS: env.int(10_000, 1),
       CORS_ORIGINS: z.string().optional(),
+      // Graceful drain on SIGTERM (kit/src/server/drain.ts).
+      ...drainEnv,
     },
     { ...source, ...(flags.port ? { PORT: flags.port } : {}), ...(flags.supergraph ? { SUPERGRAPH_PATH: flags.supergraph } : {}) },
   );

@@ -16,10 +16,19 @@ async function main() {
   }
   if (config.GATEWAY_WORKERS > 1 && cluster.isPrimary) return supervise(config.GATEWAY_WORKERS);
   const { stop } = await startGateway(config);
+  // The gateway owns its drain (server.ts `stop`): exit 0 once requests in flight are answered.
+  let stopping = false;
   const shutdown = async () => {
-    await stop();
-    await stopTelemetry();
-    process.exit(0);
+    if (stopping) return;
+    stopping = true;
+    try {
+      await stop();
+      await stopTelemetry();
+      process.exit(0);
+    } catch (err) {
+      console.error(`gateway: shutdown failed: ${(err as Error).stack ?? err}`);
+      process.exit(1);
+    }
   };
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);

@@ -50,7 +50,8 @@ export function readinessProbe(opts: {
 }
 
 export interface Readiness {
-  status: 'ready' | 'not ready';
+  /** `draining`: SIGTERM received; in-flight requests are being finished. */
+  status: 'ready' | 'not ready' | 'draining';
   supergraph: 'loaded' | 'not loaded';
   subgraphs: Record<string, string>;
   redis: string;

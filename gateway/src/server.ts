@@ -28,6 +28,7 @@ import { readinessProbe } from './readiness';
 import { serveSubscriptions, subscriptionHandoff, SubscriptionPlanner } from './subscriptions';
 import { fileSupergraph, subgraphUrl } from './supergraph';
 import { LeanGateway } from './execution';
+import { closeGracefully, sleep, trackRequests } from '@cloudlab/kit/server/drain';
 
 /**
  * The gateway: @apollo/gateway over a supergraph file, inside @apollo/server, behind a small
@@ -79,6 +80,9 @@ export async function startGateway(config: GatewayConfig): Promise<{ server: Ser
     introspection: !config.production,
     // Stack traces go to the logs, never to clients (even in development they drown the message).
     includeStacktraceInErrorResponses: false,
+    // main.ts owns the drain: Apollo's own handler would stop the server under requests in flight
+    // and then re-send SIGTERM, so the process died with 143 before its drain finished.
+    stopOnTerminationSignals: false,
     // The kit's one masking function (also used by graphql-ws and the subgraphs): internal errors are
     // logged with the trace id and hidden in production; suggestions are stripped there.
     formatError: (formatted, error) => maskError(formatted, error, { production: config.production, log }),
@@ -142,17 +146,20 @@ export async function startGateway(config: GatewayConfig): Promise<{ server: Ser
   };
   const context = contextFactory({ verifier: verify, secret: config.INTERNAL_SECRET, client: apiKeys(config.API_KEYS_FILE) });
 
+  const probe = readinessProbe({
+    urls: () => urls,
+    loaded: () => loaded,
+    timeoutMs: config.READINESS_TIMEOUT_MS,
+    secret: config.INTERNAL_SECRET,
+    redis: redisConnection && (() => ({ status: redisConnection.status(), required: !config.RATE_LIMIT_FAIL_OPEN })),
+  });
+  let requests: ReturnType<typeof trackRequests> | undefined;
   const server = createServer(
     httpHandler({
       apollo,
       context: async (req) => ({ ...(await context(req.headers)), clientIp: clientIp(req, config.TRUST_PROXY) }),
-      readiness: readinessProbe({
-        urls: () => urls,
-        loaded: () => loaded,
-        timeoutMs: config.READINESS_TIMEOUT_MS,
-        secret: config.INTERNAL_SECRET,
-        redis: redisConnection && (() => ({ status: redisConnection.status(), required: !config.RATE_LIMIT_FAIL_OPEN })),
-      }),
+      // Draining (SIGTERM): 503 at once, so balancers stop sending while requests in flight finish.
+      readiness: async () => (requests?.draining ? { status: 'draining', supergraph: loaded ? 'loaded' : 'not loaded', subgraphs: {}, redis: 'draining' } : probe()),
       bodyLimit: config.BODY_LIMIT_BYTES,
       jsonMaxDepth: config.JSON_MAX_DEPTH,
       requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
@@ -160,6 +167,7 @@ export async function startGateway(config: GatewayConfig): Promise<{ server: Ser
       log,
     }),
   );
+  requests = trackRequests(server);
   server.keepAliveTimeout = 65_000; // longer than common load balancers' idle timeout
   // A client that takes longer than this to send its request (slowloris) gets 408 and is closed.
   server.requestTimeout = config.REQUEST_TIMEOUT_MS;
@@ -202,11 +210,21 @@ export async function startGateway(config: GatewayConfig): Promise<{ server: Ser
 
   return {
     server,
+    /**
+     * Graceful drain: /readyz 503 at once; SHUTDOWN_DELAY_MS of normal service (balancers that
+     * learn from health checks); graphql-ws clients closed with 1012 Service Restart (they
+     * reconnect, through a balancer to another instance); no new connections; requests in
+     * flight answered, bounded by DRAIN_TIMEOUT_MS; then Apollo, the invalidation consumer
+     * (commits its offsets) and Redis.
+     */
     stop: async () => {
+      const tracker = requests!;
+      tracker.begin();
+      log.info({ inFlight: tracker.inFlight, delayMs: config.SHUTDOWN_DELAY_MS, timeoutMs: config.DRAIN_TIMEOUT_MS }, 'draining');
+      await sleep(config.SHUTDOWN_DELAY_MS);
       await live.close();
+      if (!(await closeGracefully(server, tracker, config.DRAIN_TIMEOUT_MS))) log.warn('drain timeout: closed the connections still open');
       await metrics.close();
-      await new Promise((resolve) => server.close(resolve));
-      server.closeAllConnections();
       await apollo.stop();
       await invalidation?.stop();
       await redisConnection?.close();

@@ -10,6 +10,8 @@ export interface GatewayProcess {
   pid: number;
   /** Its log lines (JSON, pino) so far. */
   output: string[];
+  /** How the process ended (its exit code, or the signal that killed it). */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   stop(): Promise<void>;
 }
 
@@ -43,6 +45,7 @@ export async function startGatewayProcess(env: Record<string, string | undefined
     stream.on('data', (chunk: string) => output.push(...chunk.split('\n').filter(Boolean)));
   }
   const url = `http://127.0.0.1:${port}/graphql`;
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -53,7 +56,7 @@ export async function startGatewayProcess(env: Record<string, string | undefined
   };
   for (let i = 0; i < 600; i++) {
     if (child.exitCode !== null) throw new Error(`gateway exited with ${child.exitCode}:\n${output.slice(-20).join('\n')}`);
-    if (await fetch(new URL('/healthz', url)).then((r) => r.ok, () => false)) return { url, pid: child.pid!, output, stop };
+    if (await fetch(new URL('/healthz', url)).then((r) => r.ok, () => false)) return { url, pid: child.pid!, output, exited, stop };
     await new Promise((r) => setTimeout(r, 100));
   }
   await stop();

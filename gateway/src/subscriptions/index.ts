@@ -15,6 +15,7 @@ import { SubscriptionLimits, type SubscriptionLimitOptions } from './limits';
 import { subscriptionMetrics } from './metrics';
 import type { SubscriptionPlanner } from './planner';
 import { UpstreamPool } from './upstream';
+import { SERVICE_RESTART_CLOSE } from '@cloudlab/kit/server/drain';
 
 export { SubscriptionPlanner } from './planner';
 export { subscriptionHandoff } from './handoff';
@@ -159,6 +160,8 @@ export function serveSubscriptions(opts: SubscriptionServerOptions): { close: ()
   return {
     close: async () => {
       detach();
+      // 1012 Service Restart: graphql-ws clients reconnect (through a balancer, to another instance) and resubscribe.
+      for (const socket of wss.clients) socket.close(SERVICE_RESTART_CLOSE, 'Service Restart');
       await disposable.dispose();
       await upstream.close();
     },

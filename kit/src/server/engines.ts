@@ -22,6 +22,8 @@ export async function mountApollo(app: FastifyInstance, def: SubgraphDefinition<
     // Inline (ftv1) traces are for Apollo Studio, which we do not use; they cost CPU per field.
     plugins: [fastifyApolloDrainPlugin(app), ApolloServerPluginInlineTraceDisabled()],
     includeStacktraceInErrorResponses: false,
+    // The process owns its drain (run.ts): Apollo's own handler would stop it mid-request and re-send SIGTERM (exit 143).
+    stopOnTerminationSignals: false,
     introspection: true,
     // Compact JSON: Apollo Server pretty-prints by default, which costs CPU here and bytes and
     // parsing time at the gateway on every subgraph fetch.

@@ -11,6 +11,7 @@ import type { SubgraphDefinition } from './definition';
 import { mountApollo, mountMercurius } from './engines';
 import { startEvents } from './events';
 import { serveSubscriptions } from './subscriptions';
+import { drainEnv, sleep, trackRequests } from './drain';
 
 /**
  * Starts one subgraph: config → database (create, migrate, seed when empty) → HTTP server with
@@ -19,7 +20,7 @@ import { serveSubscriptions } from './subscriptions';
  */
 export async function runSubgraph<L>(def: SubgraphDefinition<L>) {
   const log = createLogger(def.name);
-  const config = loadConfigOrExit(subgraphEnv);
+  const config = loadConfigOrExit({ ...subgraphEnv, ...drainEnv });
   const production = config.NODE_ENV === 'production';
   const db = await openDatabase(def, {
     serverUrl: config.DATABASE_URL,
@@ -50,7 +51,12 @@ export async function runSubgraph<L>(def: SubgraphDefinition<L>) {
     // Fastify's own per-request lines only at warn: request logs would be on the hot path.
     loggerInstance: log.child({}, { level: 'warn' }) as FastifyBaseLogger,
     bodyLimit: 1 << 20,
+    // While draining, a request that arrives on a kept-alive connection is still answered (with
+    // `Connection: close`), not refused with 503: the gateway in front would count it as failed.
+    return503OnClosing: false,
+    forceCloseConnections: 'idle',
   });
+  const requests = trackRequests(app.server);
   const context = (req: { headers: Record<string, string | string[] | undefined> }) =>
     buildContext(req.headers, { db, log, secret: config.INTERNAL_SECRET, loaders: def.loaders });
 
@@ -62,6 +68,8 @@ export async function runSubgraph<L>(def: SubgraphDefinition<L>) {
   });
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_req, reply) => {
+    // Draining (SIGTERM): out of the balancer at once, while requests in flight are still answered.
+    if (requests.draining) return reply.code(503).send({ status: 'draining' });
     try {
       await db.query('SELECT 1');
       return { status: 'ready' };
@@ -85,10 +93,24 @@ export async function runSubgraph<L>(def: SubgraphDefinition<L>) {
   log.info({ address, metrics: metrics.url, engine: def.engine }, `${def.name} subgraph ready`);
 
   let stopping = false;
+  /**
+   * Graceful drain: /readyz 503 at once, SHUTDOWN_DELAY_MS of normal service for balancers that
+   * learn from health checks, then no new connections, in-flight requests answered (bounded by
+   * DRAIN_TIMEOUT_MS), graphql-ws clients closed with 1012 (preClose), consumers committed
+   * (events.stop), exit 0.
+   */
   const stop = async () => {
     if (stopping) return;
     stopping = true;
-    await app.close();
+    requests.begin();
+    log.info({ inFlight: requests.inFlight, delayMs: config.SHUTDOWN_DELAY_MS, timeoutMs: config.DRAIN_TIMEOUT_MS }, 'draining');
+    await sleep(config.SHUTDOWN_DELAY_MS);
+    const closed = app.close();
+    if (!(await requests.idle(config.DRAIN_TIMEOUT_MS))) {
+      log.warn({ inFlight: requests.inFlight }, 'drain timeout: closing the connections still open');
+      app.server.closeAllConnections();
+    }
+    await closed;
     await metrics.close();
     await events.stop();
     await db.close();

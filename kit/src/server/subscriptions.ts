@@ -10,6 +10,7 @@ import type { SubgraphContext } from './context';
 import { formatGraphQLError, maskError } from '../error-masking';
 import { startLiveEvents } from './live-events';
 import { routeGraphqlUpgrades } from './ws-upgrade';
+import { SERVICE_RESTART_CLOSE } from './drain';
 
 export interface SubscriptionEndpointOptions {
   schema: GraphQLSchema;
@@ -72,6 +73,8 @@ export async function serveSubscriptions(app: FastifyInstance, opts: Subscriptio
   const close = () =>
     (closed ??= (async () => {
       detach();
+      // 1012 Service Restart: the gateway's graphql-ws client reconnects (through the balancer, to another instance).
+      for (const socket of wss.clients) socket.close(SERVICE_RESTART_CLOSE, 'Service Restart');
       await server.dispose();
       await events.close();
     })());

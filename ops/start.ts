@@ -2,6 +2,7 @@ import { ConfigError } from '@cloudlab/kit';
 import { SUBGRAPHS } from '@cloudlab/kit/topology';
 import { startConfig } from './config';
 import { startStack } from './stack';
+import { startWeb } from './web';
 import { metricsUrl } from '@cloudlab/kit/metrics-server';
 
 /**
@@ -52,6 +53,9 @@ async function main() {
   if (!process.env.SMTP_URL && stack.subgraphUrls.notifications) {
     rows.push(['mailbox', new URL('/dev/mailbox', stack.subgraphUrls.notifications).toString(), '', 'e-mail sent by notifications (SMTP_URL unset), in the browser']);
   }
+  // The storefront and dashboard (clients/web), built once per change of its sources (ops/web.ts).
+  const web = await startWeb(stack.gatewayUrl);
+  rows.push(['web', 'url' in web ? web.url : 'not served', '', 'url' in web ? 'storefront and vendor dashboard (clients/web)' : `web app failed: ${web.error}`]);
   console.log(`\nCloud Lab is up in ${((Date.now() - started) / 1000).toFixed(1)} s:`);
   for (const [name, url, id, note] of rows) console.log(`  ${name!.padEnd(10)} ${url!.padEnd(36)} ${id!.padEnd(11)} ${note}`);
   console.log('\nDemo logins (password cloudlab-demo): customer@cloudlab.dev, vendor@cloudlab.dev, admin@cloudlab.dev');

@@ -12,13 +12,8 @@ export default defineConfig({
   build: {
     target: 'es2022',
     sourcemap: false,
+    // The dashboard (with recharts) is a lazy chunk: storefront pages never load it.
     chunkSizeWarningLimit: 600,
-    rollupOptions: {
-      output: {
-        // The dashboard's chart library is its own chunk: storefront pages never load it.
-        manualChunks: { charts: ['recharts'] },
-      },
-    },
   },
   server: { proxy: { '/graphql': { target: gateway, ws: true, changeOrigin: true } } },
 });

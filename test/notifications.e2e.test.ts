@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { contract, counter, gql, login } from './support/client';
 import { closeDbs, subgraphDb } from './support/db';
 import { liveClient, metric, type LiveStream } from './support/live';
+import { mailServer } from './support/mailbox';
 import { until } from './support/poll';
 
 const notifications = contract('notifications');
@@ -39,9 +40,8 @@ async function signUp(name: string): Promise<[token: string, email: string]> {
   expect(res.body.errors).toBeUndefined();
   return [res.body.data.signUp.accessToken, input.email];
 }
-/** What the development mailbox (SMTP_URL unset: an SMTP server inside notifications) received for `to`. */
-const mailbox = async (to: string) =>
-  (await (await fetch(new URL(`/dev/mailbox.json?to=${encodeURIComponent(to)}`, base()))).json()) as { subject: string; html: string | null; text: string | null; message_id: string }[];
+/** What the SMTP server in use received for `to`: GreenMail in CI's real-service leg, else notifications' development mailbox. */
+const mailbox = (to: string) => mailServer(base()).read(to);
 
 beforeAll(async () => {
   const admin = await login('admin@cloudlab.dev');
@@ -120,7 +120,7 @@ describe('notifications', () => {
     const [mail] = await confirmationMail();
     expect(mail!.html).toContain(`/orders/${orderId}"`);
     expect(mail!.text).toContain(`/orders/${orderId}`);
-    expect(mail!.message_id).toBe(`<${n.id}@notifications.cloudlab>`);
+    expect(mail!.messageId).toBe(`<${n.id}@notifications.cloudlab>`);
 
     const vendorNews = await streams.staff!.until((m) => m.data?.notificationAdded?.kind === 'NEW_ORDER', 5_000);
     expect(vendorNews.data.notificationAdded.body).toContain('8 items');
@@ -162,5 +162,23 @@ describe('notifications', () => {
     expect(streams.customer!.messages).toHaveLength(1);
     expect(streams.staff!.messages.filter((m) => m.data.notificationAdded.kind === 'NEW_ORDER')).toHaveLength(1);
     expect((await mailbox(customerEmail)).filter((m) => m.subject.endsWith('confirmed'))).toHaveLength(1);
+  });
+
+  it('a seeded demo customer, who never signed up, gets the confirmation e-mail too', async () => {
+    // The demo accounts come from the demo plan, not from UserSignedUp (notifications' seed.ts).
+    const demo = await login('customer@cloudlab.dev');
+    const input = { lines: [{ productId, quantity: 1 }], paymentToken: 'tok_visa', idempotencyKey: randomUUID() };
+    const placed = await gql(commerce, { operationName: 'PlaceOrder', token: demo, variables: { input } });
+    expect(placed.body.errors).toBeUndefined();
+    const link = `/orders/${placed.body.data.placeOrder.id}`;
+    const confirmed = (await until(
+      async () => (await feed(demo)).edges.find((e) => e.node.kind === 'ORDER_CONFIRMED' && e.node.link === link)?.node,
+      'the demo customer’s ORDER_CONFIRMED',
+    ))!;
+    const mine = async () => (await mailbox('customer@cloudlab.dev')).filter((m) => m.messageId === `<${confirmed.id}@notifications.cloudlab>`);
+    await expect.poll(async () => (await mine()).length, { timeout: 10_000, interval: 200 }).toBe(1);
+    const [mail] = await mine();
+    expect(mail!.html).toContain(`${link}"`);
+    expect(mail!.text).toContain('Casey Customer');
   });
 });

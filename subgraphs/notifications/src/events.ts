@@ -1,4 +1,4 @@
-import { Counter, registry, type Queryable } from '@cloudlab/kit';
+import { Counter, Histogram, registry, type Queryable } from '@cloudlab/kit';
 import { handleEvents, recordDomainEvent, type EventEnvelope } from '@cloudlab/kit/events';
 import { config } from './config';
 import { CUSTOMER_KINDS, renderEmail } from './email';
@@ -12,6 +12,14 @@ const created = new Counter({
   registers: [registry],
 });
 
+const lag = new Histogram({
+  name: 'cloudlab_notification_lag_seconds',
+  help: 'From the event that made a notification to the notification stored (and announced for notificationAdded), by kind',
+  labelNames: ['kind'],
+  buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
+  registers: [registry],
+});
+
 /**
  * Stores a notice once (its id is derived from the event, kind and recipient) and, only when it is
  * new, records NotificationCreated for the live `notificationAdded` subscribers. The event's time
@@ -21,6 +29,7 @@ async function notify(q: Queryable, event: EventEnvelope, notice: notices.Notice
   const row = await store.insertNotification(q, notices.noticeId(event.id, notice), event.id, notice, event.time);
   if (!row) return;
   created.inc({ kind: notice.kind });
+  lag.observe({ kind: notice.kind }, (Date.now() - Date.parse(event.time)) / 1000);
   // Its e-mail, in the same transaction: stored notification ⇔ queued mail (delivery.ts sends it).
   if (notice.recipient.userId) {
     const to = await store.mailTarget(q, notice.recipient.userId, notice.kind, CUSTOMER_KINDS);

@@ -8,6 +8,7 @@ import { LIVE_TOPICS } from './live';
 import { createLoaders, type Loaders } from './loaders';
 import type { Resolvers } from './generated/resolvers';
 import { resolvers } from './resolvers';
+import { baseline, seed } from './seed';
 import { dropOlderThan } from './store';
 
 /**
@@ -22,11 +23,13 @@ export const definition: SubgraphDefinition<Loaders, Resolvers> = {
   ...subgraphFiles(__dirname),
   resolvers,
   loaders: createLoaders,
-  // Starts empty: notifications come only from events that happen while the stack runs.
-  seed: async () => undefined,
+  // No notifications are seeded (they come only from events that happen while the stack runs);
+  // the demo accounts' addresses are (seed.ts), so the demo logins get e-mail too. Merges only.
+  seed,
   seedTables: [],
   consumes,
-  readModel: readModelFiles(__dirname),
+  // A rebuild writes the demo accounts' addresses before the replay (no event announces them).
+  readModel: { ...readModelFiles(__dirname), baseline },
   subscriptions: { topics: LIVE_TOPICS },
   timers: [
     { name: 'retention', everyMs: 3_600_000, run: ({ db }) => db.tx((q) => dropOlderThan(q, config.NOTIFICATIONS_RETENTION_DAYS)) },

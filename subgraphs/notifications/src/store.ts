@@ -176,7 +176,8 @@ export async function claimDueEmails(q: Queryable, limit: number): Promise<Outbo
 }
 
 export async function markEmailSent(q: Queryable, id: string): Promise<void> {
-  await q.query(`UPDATE email_outbox SET state = 'SENT', attempts = attempts + 1, sent_at = now(), last_error = NULL WHERE notification_id = $1`, [id]);
+  // clock_timestamp(): the moment this mail was accepted, not the start of the batch's transaction.
+  await q.query(`UPDATE email_outbox SET state = 'SENT', attempts = attempts + 1, sent_at = clock_timestamp(), last_error = NULL WHERE notification_id = $1`, [id]);
 }
 
 /** A failed attempt: retried after `retryInMs`, or DEAD when `retryInMs` is null. */

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { SUBGRAPHS, defaultSubgraphUrl } from '@cloudlab/kit/topology';
 import { DEFAULT_RESTART, supervise, type RestartPolicy, type Supervised } from './supervise';
+import { startBalancer, type Balancer } from './scale/haproxy';
 
 export const ROOT = path.join(__dirname, '..');
 
@@ -22,6 +23,20 @@ export interface StackOptions {
   output?: (name: string, line: string) => void;
   /** How a service process that dies on its own is restarted (default: 0.5 s doubling to 30 s). */
   restart?: RestartPolicy;
+  /**
+   * Instances of the gateway and of every subgraph (default 1). Above 1, HAProxy (ops/scale/)
+   * listens on `gatewayPort` and `subgraphPorts` and balances over the instances, which listen on
+   * `instancePortBase` onwards; the gateway instances reach the subgraphs through it.
+   */
+  replicas?: number;
+  instancePortBase?: number;
+}
+
+/** One process of a service: `catalog` (one instance), or `catalog-1`, `catalog-2`… behind HAProxy. */
+export interface Instance {
+  name: string;
+  service: string;
+  port: number;
 }
 
 export interface Stack {
@@ -30,7 +45,16 @@ export interface Stack {
   databaseUrl: string;
   /** The current process of each service (a restarted service has a new one). */
   processes: Map<string, ChildProcess>;
-  /** Starts a subgraph again (after `stopProcess`). */
+  /** Every instance of every service (one per service unless `replicas` > 1). */
+  instances: Instance[];
+  /** HAProxy in front of the instances when `replicas` > 1. */
+  balancer?: Balancer;
+  /**
+   * Stops an instance gracefully (SIGTERM: it drains) and starts it again on its port; resolves
+   * once its /readyz answers 200.
+   */
+  restartInstance(name: string): Promise<void>;
+  /** Starts a subgraph (instance) again (after `stopProcess`). */
   startSubgraph(name: string): Promise<void>;
   startGateway(name: string, port: number, env?: NodeJS.ProcessEnv, entry?: string): Promise<ChildProcess>;
   /** A deliberate stop: the process is not restarted (until `startSubgraph`). */
@@ -53,6 +77,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     APOLLO_TELEMETRY_DISABLED: '1',
     // Also kept in this process's env: benchmarks that call subgraphs directly need the gateway credential.
     INTERNAL_SECRET: (process.env.INTERNAL_SECRET ??= randomBytes(32).toString('hex')),
+    // content keeps media (local driver) under DATA_DIR/media.
+    DATA_DIR: opts.dataDir,
     ...opts.env,
   };
   const processes = new Map<string, ChildProcess>();
@@ -70,23 +96,41 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     processes.set(name, service.child);
     return service;
   };
+  // With one instance per service, the subgraphs listen on `subgraphPorts` themselves; with more,
+  // HAProxy does and the instances sit behind it. Either way these are the URLs the gateway uses.
   const subgraphUrls = Object.fromEntries(
     SUBGRAPHS.map(({ name }) => [name, defaultSubgraphUrl(opts.subgraphPorts[name]!)]),
   );
+  const replicas = Math.max(1, opts.replicas ?? 1);
+  const balanced = replicas > 1;
+  const instances: Instance[] = [];
+  for (const [k, service] of ['gateway', ...SUBGRAPHS.map((s) => s.name)].entries()) {
+    if (service === 'gateway' && opts.gateway === false) continue;
+    for (let i = 0; i < replicas; i++) {
+      const single = service === 'gateway' ? opts.gatewayPort : opts.subgraphPorts[service]!;
+      instances.push({ name: balanced ? `${service}-${i + 1}` : service, service, port: balanced ? (opts.instancePortBase ?? 4100) + k * replicas + i : single });
+    }
+  }
+  const isSubgraph = (service: string) => SUBGRAPHS.some((s) => s.name === service);
+  // Behind HAProxy an instance binds loopback only; HAProxy's front is the public address.
+  const instanceEnv: NodeJS.ProcessEnv = balanced ? { HOST: '127.0.0.1' } : {};
 
   const startSubgraph = async (name: string) => {
+    const instance = instances.find((i) => i.name === name && isSubgraph(i.service));
+    if (!instance) throw new Error(`no subgraph instance named ${name}`);
     // Already supervised (running, or between a crash and its restart): a second copy would only
     // fail to bind the port and crash-loop.
     const running = services.get(name);
-    if (running) return waitUntilUp(`http://127.0.0.1:${opts.subgraphPorts[name]}/healthz`, running, name);
-    const service = run(name, path.join(ROOT, 'subgraphs', name, 'src', 'server.ts'), {
+    if (running) return waitUntilUp(`http://127.0.0.1:${instance.port}/healthz`, running, name);
+    const service = run(name, path.join(ROOT, 'subgraphs', instance.service, 'src', 'server.ts'), {
       ...common,
-      PORT: String(opts.subgraphPorts[name]),
+      ...instanceEnv,
+      PORT: String(instance.port),
       DATABASE_URL: databaseUrl,
       DB_PREFIX: opts.dbPrefix,
-      OTEL_SERVICE_NAME: name,
+      OTEL_SERVICE_NAME: instance.service,
     });
-    await waitUntilUp(`http://127.0.0.1:${opts.subgraphPorts[name]}/healthz`, service, name);
+    await waitUntilUp(`http://127.0.0.1:${instance.port}/healthz`, service, name);
   };
 
   /** Starts a gateway process over the stack's subgraphs (`pnpm bench gateway` starts several). */
@@ -113,16 +157,44 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     await service?.stop();
   };
 
+  const restartInstance = async (name: string) => {
+    const instance = instances.find((i) => i.name === name);
+    if (!instance) throw new Error(`no instance named ${name}`);
+    await stopProcess(name);
+    if (isSubgraph(instance.service)) await startSubgraph(name);
+    else await startGateway(name, instance.port, instanceEnv);
+    const service = services.get(name)!;
+    await waitUntilUp(`http://127.0.0.1:${instance.port}/readyz`, service, name);
+  };
+
+  let balancer: Balancer | undefined;
   const stop = async () => {
     stopping = true;
-    await Promise.all([...processes.keys()].filter((n) => !SUBGRAPHS.some((s) => s.name === n)).map(stopProcess));
-    await Promise.all(SUBGRAPHS.map(({ name }) => stopProcess(name)));
+    const subgraphProcess = (n: string) => instances.some((i) => i.name === n && isSubgraph(i.service));
+    await Promise.all([...processes.keys()].filter((n) => !subgraphProcess(n)).map(stopProcess));
+    await Promise.all(instances.filter((i) => isSubgraph(i.service)).map(({ name }) => stopProcess(name)));
+    await balancer?.stop();
     await embedded?.stop();
   };
 
   try {
-    await Promise.all(SUBGRAPHS.map(({ name }) => startSubgraph(name)));
-    if (opts.gateway !== false) await startGateway('gateway', opts.gatewayPort);
+    if (balanced) {
+      const group = (service: string) => instances.filter((i) => i.service === service).map((i) => ({ name: i.name, port: i.port }));
+      balancer = await startBalancer({
+        dir: path.join(opts.dataDir, 'haproxy'),
+        services: [
+          ...(opts.gateway !== false ? [{ name: 'gateway', front: { host: process.env.HOST ?? '0.0.0.0', port: opts.gatewayPort }, servers: group('gateway') }] : []),
+          ...SUBGRAPHS.map(({ name }) => ({ name, front: { host: '127.0.0.1', port: opts.subgraphPorts[name]! }, servers: group(name) })),
+        ],
+        output: (line) => output('haproxy', line),
+      });
+    }
+    const subgraphInstances = instances.filter((i) => isSubgraph(i.service));
+    // The first instance of each subgraph creates, migrates and seeds its database; then the others.
+    const firsts = subgraphInstances.filter((i) => !balanced || i.name.endsWith('-1'));
+    await Promise.all(firsts.map((i) => startSubgraph(i.name)));
+    await Promise.all(subgraphInstances.filter((i) => !firsts.includes(i)).map((i) => startSubgraph(i.name)));
+    await Promise.all(instances.filter((i) => i.service === 'gateway').map((i) => startGateway(i.name, i.port, instanceEnv)));
   } catch (err) {
     await stop();
     throw err;
@@ -133,6 +205,9 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     subgraphUrls,
     databaseUrl,
     processes,
+    instances,
+    balancer,
+    restartInstance,
     startSubgraph,
     startGateway,
     stopProcess,

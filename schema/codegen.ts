@@ -52,6 +52,7 @@ const SUBGRAPH_MAPPERS: Record<string, Record<string, string>> = {
     User: '@cloudlab/kit#EntityRef',
     ReviewConnection: '@cloudlab/kit#LazyConnection<ReviewRow>',
   },
+  content: { Media: '../store#MediaRow', MediaVariant: '../variants#StoredVariant', Product: '@cloudlab/kit#EntityRef' },
   analytics: {
     SalesReport: '../sales-report#Report',
     PlatformStats: '../reports#Platform',

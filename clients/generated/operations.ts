@@ -8,6 +8,12 @@ export type Granularity =
   /** ISO weeks, Monday to Sunday. */
   | 'WEEK';
 
+export type MediaStatus =
+  /** Upload URL handed out; nothing checked yet. */
+  | 'PENDING'
+  /** Checked and resized: shown on its product. */
+  | 'READY';
+
 /** What a notification is about. */
 export type NotificationKind =
   /** A product the customer watched (watchProductStock) can be ordered again. */
@@ -183,6 +189,13 @@ export type VendorSalesQueryVariables = Exact<{
 
 export type VendorSalesQuery = { vendor: { salesReport: { orders: number, units: number, cancellationRate: number, revenue: Array<{ amount: string, currency: string }>, averageOrderValue: Array<{ amount: string, currency: string }>, series: Array<{ period: string, orders: number, units: number, revenue: Array<{ amount: string, currency: string }> }>, topProducts: Array<{ units: number, revenue: Array<{ amount: string, currency: string }>, product: { id: string, name: string } }> } | null } | null };
 
+export type ProductImagesQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type ProductImagesQuery = { product: { id: string, images: Array<{ id: string, alt: string | null, variants: Array<{ name: string, url: string, width: number, height: number, contentType: string }> }> } | null };
+
 export type PlaceOrderMutationVariables = Exact<{
   input: PlaceOrderInput;
 }>;
@@ -291,6 +304,14 @@ export type NotificationAddedSubscriptionVariables = Exact<{ [key: string]: neve
 
 export type NotificationAddedSubscription = { notificationAdded: { id: string, kind: NotificationKind, title: string, body: string, link: string, createdAt: string } };
 
+export type ConfirmMediaUploadMutationVariables = Exact<{
+  mediaId: string;
+  alt?: string | null | undefined;
+}>;
+
+
+export type ConfirmMediaUploadMutation = { confirmMediaUpload: { id: string, status: MediaStatus, alt: string | null, width: number | null, height: number | null, variants: Array<{ name: string, url: string, width: number, height: number, contentType: string }> } };
+
 export type SearchSuggestionsQueryVariables = Exact<{
   prefix: string;
 }>;
@@ -316,6 +337,15 @@ export type SignUpMutationVariables = Exact<{
 
 
 export type SignUpMutation = { signUp: { accessToken: string, user: { id: string, name: string, role: Role } } };
+
+export type CreateProductImageUploadMutationVariables = Exact<{
+  productId: string;
+  contentType: string;
+  byteSize: number;
+}>;
+
+
+export type CreateProductImageUploadMutation = { createProductImageUpload: { mediaId: string, uploadUrl: string, uploadMethod: string, expiresAt: string, uploadHeaders: Array<{ name: string, value: string }> } };
 
 export type StorefrontHomeQueryVariables = Exact<{
   first?: number | null | undefined;

@@ -31,3 +31,13 @@ describe('cache invalidation', () => {
     expect(tagsOf({ type: 'ReviewPosted', aggregateId: R, data: { reviewId: R, productId: P, rating: 4 } }).has(P)).toBe(true);
   });
 });
+
+describe('cache invalidation for images', () => {
+  it("drops the responses that show a product when one of its images is ready, not the vendor's other pages", () => {
+    const M = '66666666-6666-4666-8666-666666666666';
+    const P = '77777777-7777-4777-8777-777777777777';
+    const V = '88888888-8888-4888-8888-888888888888';
+    expect(INVALIDATING_TOPICS).toContain(Topics.content);
+    expect(tagsOf({ type: 'MediaReady', aggregateId: M, data: { mediaId: M, productId: P, vendorId: V, position: 0 } })).toEqual(new Set([M, P]));
+  });
+});

@@ -4,9 +4,10 @@ import { idsIn, listingTag } from './plugins/response-cache';
 
 /**
  * Domains whose events change what cached responses show: stock levels (inventory), products'
- * names, prices, categories and archiving (catalog), a product's rating and review count (reviews).
+ * names, prices, categories and archiving (catalog), a product's rating and review count (reviews),
+ * its images (content: MediaReady, ProductImagesChanged).
  */
-export const INVALIDATING_TOPICS: string[] = [Topics.inventory, Topics.catalog, Topics.reviews];
+export const INVALIDATING_TOPICS: string[] = [Topics.inventory, Topics.catalog, Topics.reviews, Topics.content];
 
 /**
  * Events that add an entity to a listing whose cached pages do not name it yet: a new product
@@ -20,7 +21,7 @@ const LISTINGS: Record<string, string[]> = { ProductCreated: [listingTag('produc
  * empty the cache for nothing.
  */
 const UNCHANGED = new Set(['vendorId']);
-const catalogEvents = new Set(['ProductCreated', 'ProductUpdated', 'ProductArchived']);
+const catalogEvents = new Set(['ProductCreated', 'ProductUpdated', 'ProductArchived', 'MediaReady', 'ProductImagesChanged']);
 
 /** What an event invalidates: its aggregate id, the `…Id`s in its data it changes, and the listings it adds to. */
 export function tagsOf(event: { type: string; aggregateId: string; data: unknown }): Set<string> {

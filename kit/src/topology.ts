@@ -12,6 +12,7 @@ export const SUBGRAPHS = [
   { name: 'analytics', port: 4007 },
   { name: 'notifications', port: 4008 },
   { name: 'search', port: 4009 },
+  { name: 'content', port: 4010 },
 ] as const;
 
 export type SubgraphName = (typeof SUBGRAPHS)[number]['name'];

@@ -53,6 +53,8 @@ export default async function setup(project: TestProject) {
       RATE_LIMIT_USER_PER_MIN: '1000000',
       RATE_LIMIT_TIERS: '{"partner":1000000,"mobile":1000000}',
       RESPONSE_CACHE_ENABLED: 'false',
+      // The expired-uploads story waits for content's cleanup timer.
+      MEDIA_CLEANUP_EVERY_MS: '500',
     },
     output: (name, line) => {
       logs.push(`[${name}] ${line}`);

@@ -16,6 +16,7 @@ export const Topics = {
   reviews: 'cloudlab.reviews',
   analytics: 'cloudlab.analytics',
   notifications: 'cloudlab.notifications',
+  content: 'cloudlab.content',
 } as const;
 export type Domain = keyof typeof Topics;
 
@@ -104,6 +105,12 @@ export const EventPayloads = {
       notificationId: id, userId: id.nullable(), vendorId: id.nullable(), kind: z.string(), title: z.string(),
       body: z.string(), link: z.string(), createdAt: z.string(),
     }),
+  },
+  content: {
+    /** An image was checked and resized: its product's pages show it now (the gateway's cache drops them). */
+    MediaReady: z.object({ mediaId: id, productId: id, vendorId: id, position: z.number().int().min(0) }),
+    /** A product's images were reordered or one was deleted (`mediaIds`: its ready images in their new order). */
+    ProductImagesChanged: z.object({ productId: id, vendorId: id, mediaIds: z.array(id) }),
   },
   payments: {
     PaymentAuthorized: paymentRef,

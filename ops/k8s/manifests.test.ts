@@ -7,7 +7,8 @@
  * platform relies on hold for every service of the topology.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
@@ -23,7 +24,7 @@ import { GATEWAY, dbCluster, metricsPort, render } from './generate';
 const ROOT = path.join(__dirname, '..', '..');
 const K8S = __dirname;
 
-type Obj = { apiVersion: string; kind: string; metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: any; data?: Record<string, string> } & Record<string, any>;
+type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: any; data?: Record<string, string> } & Record<string, any>;
 
 /** kubectl from KUBECTL or PATH; a version with kustomize v5 (kubectl >= 1.27). */
 function findKubectl(): { bin?: string; reason?: string } {
@@ -79,6 +80,13 @@ function checkOperatorObject(o: Obj): string[] {
     need(Array.isArray(o.spec?.kafka?.listeners) && o.spec.kafka.listeners.every((l: any) => typeof l.name === 'string' && isInt(l.port) && typeof l.tls === 'boolean' && ['internal', 'route', 'loadbalancer', 'nodeport', 'ingress', 'cluster-ip'].includes(l.type)), 'spec.kafka.listeners');
     need(o.spec?.zookeeper === undefined, 'no ZooKeeper (KRaft)');
     need(o.metadata.annotations?.['strimzi.io/kraft'] === 'enabled' && o.metadata.annotations?.['strimzi.io/node-pools'] === 'enabled', 'KRaft and node pools enabled');
+    return errors;
+  }
+  if (o.apiVersion === 'argoproj.io/v1alpha1' && o.kind === 'Rollout') {
+    need(isInt(o.spec?.replicas), 'spec.replicas: integer');
+    need(o.spec?.workloadRef?.kind === 'Deployment' && typeof o.spec.workloadRef.name === 'string', 'spec.workloadRef to a Deployment');
+    const bg = o.spec?.strategy?.blueGreen;
+    need(bg && typeof bg.activeService === 'string' && typeof bg.previewService === 'string', 'spec.strategy.blueGreen active/preview services');
     return errors;
   }
   return [`${o.apiVersion} ${o.kind}/${o.metadata.name}: no schema known to this test`];
@@ -281,4 +289,25 @@ describe.skipIf(!kubectl.bin).each(['dev', 'production'])('ops/k8s/overlays/%s',
       expect(common.data).toMatchObject({ NODE_ENV: 'development', SEED_ON_EMPTY: 'true' });
     });
   }
+});
+
+describe.skipIf(!kubectl.bin)('ops/k8s/components/gateway-blue-green (the documented blue-green option)', () => {
+  it('production plus the component: an Argo Rollout takes the gateway over, the autoscaler scales it, the preview Service exists', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'cloudlab-bg-'));
+    try {
+      writeFileSync(path.join(dir, 'kustomization.yaml'), [
+        `resources: [${path.relative(dir, path.join(K8S, 'overlays', 'production'))}]`,
+        `components: [${path.relative(dir, path.join(K8S, 'components', 'gateway-blue-green'))}]`,
+      ].join('\n'));
+      const objects = kustomize(dir);
+      expect(validateAll(objects)).toEqual([]);
+      const rollout = find(objects, 'Rollout', 'gateway')!;
+      expect(rollout.spec.workloadRef).toMatchObject({ kind: 'Deployment', name: 'gateway' });
+      expect(rollout.spec.strategy.blueGreen).toMatchObject({ activeService: 'gateway', previewService: 'gateway-preview' });
+      expect(find(objects, 'Service', 'gateway-preview')).toBeDefined();
+      expect(find(objects, 'HorizontalPodAutoscaler', 'gateway')!.spec.scaleTargetRef).toEqual({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: 'gateway' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
 });

@@ -1,0 +1,186 @@
+import { mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { ensureWebBuild, serveWeb } from '@cloudlab/ops/web';
+import { gql, login } from './support/client';
+import { freePort } from './support/ports';
+
+/**
+ * The web app (clients/web) in a real browser: Debian's Chromium driven by playwright-core, on
+ * the shared stack. CI's real-service leg sets CHROMIUM_PATH (ops/services/chromium.sh); without
+ * it the stories are skipped, by name. WEB_SCREENSHOTS_DIR=docs/screenshots writes the README's
+ * screenshots.
+ */
+const CHROMIUM = process.env.CHROMIUM_PATH;
+const SHOTS = process.env.WEB_SCREENSHOTS_DIR;
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+describe.skipIf(!CHROMIUM)(`the web app in a browser${CHROMIUM ? '' : ' (skipped: CHROMIUM_PATH is unset; ops/services/chromium.sh env sets it)'}`, () => {
+  let browser: Browser;
+  let server: Server;
+  let web: string;
+  const created: string[] = [];
+
+  beforeAll(async () => {
+    ensureWebBuild(() => {});
+    const served = await serveWeb({ graphqlUrl: inject('gatewayUrl'), port: await freePort() });
+    server = served.server;
+    web = served.url.replace(/\/$/, '');
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  }, 180_000);
+
+  afterAll(async () => {
+    // Shared stack: whatever a story created leaves the catalog even when the story failed.
+    if (created.length) {
+      const vendor = await login('vendor@cloudlab.dev');
+      const archive = 'mutation ArchiveProduct($id: ID!) { archiveProduct(id: $id) { id archived } }';
+      for (const id of created) await gql(archive, { token: vendor, variables: { id } });
+    }
+    await browser?.close();
+    server?.close();
+  });
+
+  async function newPage(): Promise<{ page: Page; graphqlRequests: string[]; close: () => Promise<void> }> {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const graphqlRequests: string[] = [];
+    page.on('request', (r) => {
+      if (new URL(r.url()).pathname === '/graphql') graphqlRequests.push(`${r.method()} ${r.postData() ?? ''}`);
+    });
+    page.on('websocket', (ws) => graphqlRequests.push(`WS ${ws.url()}`));
+    return { page, graphqlRequests, close: () => context.close() };
+  }
+  const shot = async (page: Page, name: string) => {
+    if (!SHOTS) return;
+    mkdirSync(SHOTS, { recursive: true });
+    await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+  };
+  async function signIn(page: Page, email: string) {
+    await page.getByLabel('E-mail').fill(email);
+    await page.getByLabel('Password').fill('cloudlab-demo');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+  }
+  /** The first product on the home page that shows stock. */
+  async function productInStock(page: Page): Promise<string> {
+    const card = page.getByTestId('product-card').filter({ hasText: / in stock/ }).first();
+    return (await card.getByRole('heading', { level: 3 }).textContent())!;
+  }
+
+  it('browse → search → product → cart → sign in → place order → CONFIRMED live, sending manifest ids only', async () => {
+    const { page, graphqlRequests, close } = await newPage();
+    // Home: the first product card, timed from navigation start; one GraphQL request for the view.
+    await page.goto(web);
+    await page.getByTestId('product-card').first().waitFor();
+    const firstCardMs = await page.evaluate(() => performance.now());
+    const homeRequests = await page.evaluate(() => (window as unknown as { __cloudlabRequests: unknown[] }).__cloudlabRequests.length);
+    console.info(`home: first product card after ${firstCardMs.toFixed(0)} ms; ${homeRequests} GraphQL request(s) for the page view`);
+    expect(homeRequests).toBe(1);
+    expect(await page.getByTestId('product-card').count()).toBe(12);
+    await shot(page, 'home');
+    // Not one document went over the wire: each request names a manifest id (APQ hash) only.
+    for (const r of graphqlRequests.filter((r) => r.startsWith('POST'))) {
+      const body = JSON.parse(r.slice(5));
+      expect(body.query).toBeUndefined();
+      expect(body.extensions.persistedQuery.sha256Hash).toMatch(/^[0-9a-f]{64}$/);
+    }
+
+    const name = await productInStock(page);
+    await page.getByRole('searchbox').fill(name);
+    await page.getByRole('searchbox').press('Enter');
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe(`Results for “${name}”`);
+    await page.getByRole('list', { name: 'Search results' }).getByRole('heading', { level: 3, name, exact: true }).first().click();
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe(name);
+    await page.getByTestId('stock').filter({ hasText: / in stock/ }).waitFor();
+    await shot(page, 'product');
+    await page.getByRole('button', { name: 'Add to cart' }).click();
+    await page.getByRole('link', { name: 'Go to cart' }).click();
+    await expect.poll(() => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /Cart/ }).textContent()).toBe('Cart (1)');
+
+    await page.getByRole('link', { name: 'Sign in to check out' }).click();
+    await signIn(page, 'customer@cloudlab.dev');
+    await page.getByRole('button', { name: 'Place order' }).click();
+    // The order page follows orderStatusChanged to CONFIRMED.
+    await page.waitForURL(/\/orders\/[0-9a-f-]{36}$/);
+    await expect.poll(() => page.getByTestId('order-status').textContent(), { timeout: 30_000 }).toBe('CONFIRMED');
+    expect(await page.getByRole('cell', { name }).count()).toBe(1);
+    await shot(page, 'order');
+    expect(graphqlRequests.some((r) => r.startsWith('WS '))).toBe(true);
+    await close();
+  });
+
+  it('a declined payment: the order page shows CANCELLED with the reason', async () => {
+    const { page, close } = await newPage();
+    await page.goto(web);
+    const name = await productInStock(page);
+    await page.getByTestId('product-card').getByRole('heading', { level: 3, name, exact: true }).first().click();
+    await page.getByRole('button', { name: 'Add to cart' }).click();
+    // A new customer this time: sign up from the sign-in page.
+    await page.getByRole('link', { name: 'Sign in', exact: true }).click();
+    await page.getByRole('link', { name: 'Create an account' }).click();
+    await page.getByLabel('Name').fill('Browser Test');
+    await page.getByLabel('E-mail').fill(`web-${randomUUID()}@cloudlab.test`);
+    await page.getByLabel('Password').fill('correct-horse-battery');
+    await page.getByRole('button', { name: 'Sign up' }).click();
+    await page.getByRole('link', { name: 'Cart (1)' }).click();
+    await page.getByLabel('Payment').selectOption('tok_declined');
+    await page.getByRole('button', { name: 'Place order' }).click();
+    await page.waitForURL(/\/orders\//);
+    await expect.poll(() => page.getByTestId('order-status').textContent(), { timeout: 30_000 }).toBe('CANCELLED');
+    expect(await page.getByTestId('cancellation-reason').textContent()).toMatch(/declined/i);
+    await close();
+  });
+
+  it('a vendor signs in, opens the dashboard, creates a product, and it shows on the storefront', async () => {
+    const { page, close } = await newPage();
+    await page.goto(`${web}/signin`);
+    await signIn(page, 'vendor@cloudlab.dev');
+    await page.getByRole('link', { name: 'Dashboard' }).click();
+    await page.getByRole('heading', { name: 'Sales, last 30 days' }).waitFor();
+    await page.getByRole('figure', { name: 'Revenue per day' }).waitFor();
+    await shot(page, 'dashboard');
+
+    const name = `Browser Lamp ${randomUUID().slice(0, 8)}`;
+    await page.getByRole('link', { name: 'New product' }).click();
+    await page.getByLabel('SKU').fill(`WEB-${randomUUID().slice(0, 8)}`);
+    await page.getByLabel('Name').fill(name);
+    await page.getByLabel('Description').fill('A lamp made by the browser test');
+    await page.getByLabel('Price (EUR)').fill('24.50');
+    await page.getByRole('button', { name: 'Create product' }).click();
+    await page.waitForURL(/\/products\/[0-9a-f-]{36}$/);
+    created.push(page.url().split('/').pop()!);
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe(name);
+
+    // The storefront's search finds it once the search read model has it.
+    await expect
+      .poll(
+        async () => {
+          await page.goto(`${web}/search?q=${encodeURIComponent(name)}`);
+          await page.getByRole('status').filter({ hasText: 'results' }).waitFor();
+          return page.getByRole('list', { name: 'Search results' }).getByRole('heading', { name, exact: true }).count();
+        },
+        { timeout: 30_000, intervals: [500, 1000] },
+      )
+      .toBe(1);
+
+    // Archived from the dashboard's product list, it leaves the storefront.
+    await page.getByRole('link', { name: 'Dashboard' }).click();
+    await page.getByRole('navigation', { name: 'Dashboard' }).getByRole('link', { name: 'Products' }).click();
+    await page.getByRole('button', { name: `Archive ${name}` }).click();
+    await page.getByRole('status').filter({ hasText: `${name} archived` }).waitFor();
+    await expect
+      .poll(
+        async () => {
+          await page.goto(`${web}/search?q=${encodeURIComponent(name)}`);
+          await page.getByRole('status').filter({ hasText: 'results' }).waitFor();
+          return page.getByRole('list', { name: 'Search results' }).getByRole('heading', { name, exact: true }).count();
+        },
+        { timeout: 30_000, intervals: [500, 1000] },
+      )
+      .toBe(0);
+    await close();
+  });
+});

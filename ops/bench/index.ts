@@ -11,6 +11,8 @@ const benches: Record<string, () => Promise<unknown>> = {
   floor: () => import('./floor'),
   executor: () => import('./executor'),
   analytics: () => import('./analytics'),
+  notifications: () => import('./notifications'),
+  search: () => import('./search'),
 };
 
 const name = process.argv[2];

@@ -23,17 +23,36 @@ const COLLECTOR_CONFIG = path.join(__dirname, '..', 'observability', 'otel-colle
 type Obj = Record<string, unknown>;
 
 /** What some subgraphs need beyond the standard shape (a new subgraph needs no entry here). */
-const EXTRAS: Record<string, { secretEnv?: Record<string, string>; egress?: Obj[]; env?: Record<string, string> }> = {
-  // Mail leaves the cluster: the SMTP relay (submission port) and its credentials.
+export const EXTRAS: Record<string, {
+  /** Variables from the subgraph's ExternalSecret `<name>-secrets`: variable → remote key under cloudlab/. */
+  secretEnv?: Record<string, string>;
+  env?: Record<string, string>;
+  egress?: Obj[];
+  /** Paths that clients reach directly through the Ingress (not through the gateway). */
+  publicPaths?: string[];
+}> = {
+  // Mail leaves the cluster: the SMTP relay (submission ports) and its credentials.
   notifications: {
     secretEnv: { SMTP_URL: 'notifications/smtp-url' },
     egress: [{ ports: [{ protocol: 'TCP', port: 587 }, { protocol: 'TCP', port: 465 }] }],
   },
-  // Object storage (S3 API over HTTPS) for files, when the content subgraph stores them there.
+  // Media bytes live in S3 (uploads go there straight, presigned); several replicas share it, so
+  // the local-disk driver is not for Kubernetes. Clients fetch variants at /media/files/ on content.
   content: {
+    secretEnv: { S3_ACCESS_KEY_ID: 'content/s3-access-key-id', S3_SECRET_ACCESS_KEY: 'content/s3-secret-access-key' },
+    env: {
+      S3_ENDPOINT: 'https://s3.eu-west-1.amazonaws.com',
+      S3_BUCKET: 'cloudlab-media',
+      S3_REGION: 'eu-west-1',
+      S3_FORCE_PATH_STYLE: 'false',
+      MEDIA_PUBLIC_URL: 'https://cloudlab.example.com',
+    },
     egress: [{ ports: [{ protocol: 'TCP', port: 443 }] }],
+    publicPaths: ['/media/files/'],
   },
 };
+export const PUBLIC_HOST = 'cloudlab.example.com';
+const EDGE = { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } };
 
 const labels = (name: string, component: string) => ({
   'app.kubernetes.io/name': name,
@@ -187,7 +206,7 @@ function gatewayPolicy(): Obj {
       policyTypes: ['Ingress', 'Egress'],
       ingress: [
         // Clients arrive through the ingress controller's namespace.
-        { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }], ports: [{ protocol: 'TCP', port: GATEWAY.port }] },
+        { from: [EDGE], ports: [{ protocol: 'TCP', port: GATEWAY.port }] },
         { from: [monitoring], ports: [{ protocol: 'TCP', port: metricsPort(GATEWAY.port) }] },
       ],
       egress: [
@@ -209,8 +228,9 @@ function subgraphPolicy(s: { name: string; port: number }): Obj {
       podSelector: { matchLabels: selector(s.name) },
       policyTypes: ['Ingress', 'Egress'],
       ingress: [
-        // Only the gateway reaches the API; Prometheus reaches /metrics.
+        // Only the gateway reaches the API (and the Ingress the public paths); Prometheus /metrics.
         { from: [podsOf('gateway')], ports: [{ protocol: 'TCP', port: s.port }] },
+        ...(EXTRAS[s.name]?.publicPaths ? [{ from: [EDGE], ports: [{ protocol: 'TCP', port: s.port }] }] : []),
         { from: [monitoring], ports: [{ protocol: 'TCP', port: metricsPort(s.port) }] },
       ],
       egress: [
@@ -281,7 +301,7 @@ export function render(): Map<string, string> {
   const files = new Map<string, string>();
   // kustomize reads nothing outside its root: the collector's config is copied in.
   files.set('platform/otel-collector-config.yaml', `# Copied from ops/observability/otel-collector.yaml by \`pnpm k8s:generate\`: edit that file.\n${readFileSync(COLLECTOR_CONFIG, 'utf8')}`);
-  files.set('services/gateway.yaml', doc([serviceAccount('gateway'), deployment(GATEWAY, 'gateway'), service(GATEWAY, 'gateway'), pdb('gateway'), gatewayPolicy(), gatewayConfig(), ...gatewaySecrets()]));
+  files.set('services/gateway.yaml', doc([serviceAccount('gateway'), deployment(GATEWAY, 'gateway'), service(GATEWAY, 'gateway'), pdb('gateway'), gatewayPolicy(), gatewayConfig(), ...gatewaySecrets(), ingress()]));
   for (const s of SUBGRAPHS) {
     const extras = EXTRAS[s.name]?.secretEnv;
     files.set(`services/${s.name}.yaml`, doc([
@@ -296,6 +316,29 @@ export function render(): Map<string, string> {
     resources: ['gateway.yaml', ...SUBGRAPHS.map((s) => `${s.name}.yaml`)],
   }));
   return files;
+}
+
+/** The public entry: /graphql (and the web app's API calls) to the gateway, public paths to their subgraph. */
+function ingress(): Obj {
+  const paths = [
+    ...SUBGRAPHS.flatMap((s) => (EXTRAS[s.name]?.publicPaths ?? []).map((p) => ({ path: p, pathType: 'Prefix', backend: { service: { name: s.name, port: { name: 'http' } } } }))),
+    { path: '/', pathType: 'Prefix', backend: { service: { name: 'gateway', port: { name: 'http' } } } },
+  ];
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
+    metadata: {
+      name: 'cloudlab',
+      labels: { 'app.kubernetes.io/part-of': PART_OF },
+      annotations: { 'cert-manager.io/cluster-issuer': 'letsencrypt', 'nginx.ingress.kubernetes.io/proxy-body-size': '1m', 'nginx.ingress.kubernetes.io/proxy-read-timeout': '3600' },
+    },
+    spec: {
+      ingressClassName: 'nginx',
+      // The certificate's Secret is made by cert-manager (the annotation above), not written here.
+      tls: [{ hosts: [PUBLIC_HOST], secretName: 'cloudlab-tls' }],
+      rules: [{ host: PUBLIC_HOST, http: { paths } }],
+    },
+  };
 }
 
 /** The gateway reaches each subgraph by its Service name (overrides the supergraph's URLs). */

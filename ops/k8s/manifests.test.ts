@@ -16,10 +16,10 @@ import { SUBGRAPHS } from '@cloudlab/kit/topology';
 import { Namespace, Service, ServiceAccount, ConfigMap } from 'kubernetes-models/v1';
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
-import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
+import { Ingress, NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import { ExternalSecret } from '@kubernetes-models/external-secrets/external-secrets.io/v1';
-import { GATEWAY, dbCluster, metricsPort, render } from './generate';
+import { EXTRAS, GATEWAY, dbCluster, metricsPort, render } from './generate';
 
 const ROOT = path.join(__dirname, '..', '..');
 const K8S = __dirname;
@@ -52,6 +52,7 @@ const MODELS: Record<string, new (data: any) => { validate(): void }> = {
   'apps/v1/Deployment': Deployment,
   'policy/v1/PodDisruptionBudget': PodDisruptionBudget,
   'networking.k8s.io/v1/NetworkPolicy': NetworkPolicy,
+  'networking.k8s.io/v1/Ingress': Ingress,
   'autoscaling/v2/HorizontalPodAutoscaler': HorizontalPodAutoscaler,
   'external-secrets.io/v1/ExternalSecret': ExternalSecret,
 };
@@ -214,7 +215,7 @@ describe.skipIf(!kubectl.bin).each(['dev', 'production'])('ops/k8s/overlays/%s',
         for (const e of c.env ?? []) {
           if (e.valueFrom?.secretKeyRef) referenced.add(e.valueFrom.secretKeyRef.name);
           // A credential is never a literal: names that hold one, or a URL with user:password@.
-          else expect(/SECRET|PASSWORD|TOKEN|PRIVATE/.test(e.name) || /:\/\/[^/\s]*:[^/\s]*@/.test(e.value ?? ''), `${d.metadata.name}: ${e.name} is a literal`).toBe(false);
+          else expect(/SECRET|PASSWORD|TOKEN|PRIVATE|ACCESS_KEY/.test(e.name) || /:\/\/[^/\s]*:[^/\s]*@/.test(e.value ?? ''), `${d.metadata.name}: ${e.name} is a literal`).toBe(false);
         }
       }
       for (const v of d.spec.template.spec.volumes ?? []) if (v.secret) referenced.add(v.secret.secretName);
@@ -223,9 +224,11 @@ describe.skipIf(!kubectl.bin).each(['dev', 'production'])('ops/k8s/overlays/%s',
       for (const ref of Object.values(o.spec.backup?.barmanObjectStore?.s3Credentials ?? {}) as { name: string }[]) referenced.add(ref.name);
     }
     expect([...referenced].filter((n) => !provided.has(n))).toEqual([]);
+    // TLS certificates: made by cert-manager from the Ingress's annotation.
+    for (const ing of objects.filter((o) => o.kind === 'Ingress')) expect(ing.metadata.annotations?.['cert-manager.io/cluster-issuer'], ing.metadata.name).toBeTruthy();
     for (const cm of objects.filter((o) => o.kind === 'ConfigMap')) {
       for (const [k, v] of Object.entries(cm.data ?? {})) {
-        expect(/SECRET|PASSWORD|TOKEN|PRIVATE/.test(k) || /:\/\/[^/\s]*:[^/\s]*@/.test(v), `ConfigMap ${cm.metadata.name}: ${k}`).toBe(false);
+        expect(/SECRET|PASSWORD|TOKEN|PRIVATE|ACCESS_KEY/.test(k) || /:\/\/[^/\s]*:[^/\s]*@/.test(v), `ConfigMap ${cm.metadata.name}: ${k}`).toBe(false);
       }
     }
   });
@@ -257,7 +260,8 @@ describe.skipIf(!kubectl.bin).each(['dev', 'production'])('ops/k8s/overlays/%s',
     for (const s of SUBGRAPHS) {
       const ingress = selecting(podLabels(s.name)).flatMap((p) => p.spec.ingress ?? []);
       const toApi = ingress.filter((r: any) => r.ports?.some((p: any) => p.port === s.port));
-      expect(toApi.flatMap((r: any) => r.from), s.name).toEqual([{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'gateway' } } }]);
+      const edge = { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } };
+      expect(toApi.flatMap((r: any) => r.from), s.name).toEqual([{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'gateway' } } }, ...(EXTRAS[s.name]?.publicPaths ? [edge] : [])]);
       expect(ingress.every((r: any) => r.ports?.length && r.from?.length), `${s.name}: no open ingress rule`).toBe(true);
       expect(gatewayEgress.some((r: any) => r.ports?.some((p: any) => p.port === s.port) && labelsMatch(r.to?.[0]?.podSelector?.matchLabels, podLabels(s.name))), `gateway -> ${s.name}`).toBe(true);
       const db = policies.filter((p) => p.spec.podSelector?.matchLabels?.['cnpg.io/cluster'] === dbCluster(s.name));
@@ -266,6 +270,13 @@ describe.skipIf(!kubectl.bin).each(['dev', 'production'])('ops/k8s/overlays/%s',
         [{ 'app.kubernetes.io/name': s.name }, { 'cnpg.io/cluster': dbCluster(s.name) }].sort(),
       );
     }
+  });
+
+  it('the Ingress sends clients to the gateway, and to a subgraph only on its declared public paths', () => {
+    const paths = objects.filter((o) => o.kind === 'Ingress').flatMap((o) => o.spec.rules.flatMap((r: any) => r.http.paths));
+    expect(paths.find((p: any) => p.path === '/')?.backend.service.name).toBe('gateway');
+    const expected = SUBGRAPHS.flatMap((s) => (EXTRAS[s.name]?.publicPaths ?? []).map((p) => `${p} -> ${s.name}`));
+    expect(paths.filter((p: any) => p.backend.service.name !== 'gateway').map((p: any) => `${p.path} -> ${p.backend.service.name}`).sort()).toEqual(expected.sort());
   });
 
   if (overlay === 'production') {
@@ -281,6 +292,10 @@ describe.skipIf(!kubectl.bin).each(['dev', 'production'])('ops/k8s/overlays/%s',
       expect(kafka.spec.kafka.config).toMatchObject({ 'default.replication.factor': 3, 'min.insync.replicas': 2, 'offsets.topic.replication.factor': 3 });
       for (const c of objects.filter((o) => o.kind === 'Cluster')) expect(c.spec.instances, c.metadata.name).toBeGreaterThanOrEqual(2);
       expect(common.data).toMatchObject({ NODE_ENV: 'production', SEED_ON_EMPTY: 'false' });
+      // Replicas of a service in different zones (kept when a zone has no room: DoNotSchedule).
+      for (const d of deployments.filter((x) => x.metadata.name !== 'otel-collector')) {
+        expect(d.spec.template.spec.topologySpreadConstraints.find((c: any) => c.topologyKey === 'topology.kubernetes.io/zone')?.whenUnsatisfiable, d.metadata.name).toBe('DoNotSchedule');
+      }
       expect(deployments.every((d) => /^registry\.example\.com\/cloudlab\/cloudlab:\d/.test(d.spec.template.spec.containers[0].image) || d.metadata.name === 'otel-collector')).toBe(true);
     });
   } else {

@@ -24,6 +24,9 @@ export function gatewayConfig(argv: string[] = process.argv.slice(2), source = p
       SUBGRAPH_TIMEOUT_MS: env.int(5000, 1),
       // `lean`: Cloud Lab's query plan executor (execution/README.md); `apollo`: @apollo/gateway's own.
       GATEWAY_EXECUTOR: z.enum(['lean', 'apollo']).default('lean'),
+      // Identical subgraph query fetches (same subgraph, body and caller identity) share one request:
+      // `inflight` between all requests in flight, `request` within one request, `off` (execution/inflight.ts).
+      SUBGRAPH_FETCH_DEDUPE: z.enum(['off', 'request', 'inflight']).default('inflight'),
       // Gateway processes sharing the port (node:cluster); 1 = this process serves directly.
       GATEWAY_WORKERS: env.int(1, 1),
       READINESS_TIMEOUT_MS: env.int(1000, 1),

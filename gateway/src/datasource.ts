@@ -5,6 +5,7 @@ import { Counter } from 'prom-client';
 import { ErrorCode, IDENTITY_HEADER, gatewayAuthHeaders, registry } from '@cloudlab/kit';
 import type { GatewayContext } from './context';
 import { leanFetcher, type LeanResponse } from './execution/fetcher';
+import { dedupingFetcher, type FetchDedupe } from './execution/inflight';
 
 const subgraphRequests = new Counter({
   name: 'cloudlab_gateway_subgraph_requests_total',
@@ -28,7 +29,7 @@ export interface SubgraphObserver {
  * Client headers are never forwarded, so a client cannot pass identity headers through.
  */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  private readonly lean?: ReturnType<typeof leanFetcher>;
+  private readonly lean?: ReturnType<typeof dedupingFetcher>;
 
   constructor(
     readonly name: string,
@@ -40,13 +41,16 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     private readonly secret?: string,
     /** Told about every fetch and answer (the response cache's tags and policy). */
     private readonly observer?: SubgraphObserver,
+    /** SUBGRAPH_FETCH_DEDUPE: identical query fetches of the lean path share one request (execution/inflight.ts). */
+    dedupe: FetchDedupe = 'off',
   ) {
     const direct = lean ? leanFetcher({ timeoutMs }) : undefined;
     super({
       url,
       fetcher: (direct ?? ((input: string, init: RequestInit) => fetch(input, { ...init, signal: AbortSignal.timeout(this.timeoutMs) }))) as never,
     });
-    this.lean = direct;
+    // Counted when a request really goes out (a fetch sharing another's answer sends none).
+    this.lean = direct && dedupingFetcher((input, init) => (subgraphRequests.inc({ subgraph: name }), direct(input, init)), dedupe, name);
   }
 
   /**
@@ -64,7 +68,6 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     incoming: { context: GatewayContext; overallCachePolicy?: unknown },
   ): Promise<{ data?: unknown; errors?: GraphQLFormattedError[]; extensions?: Record<string, unknown> }> => {
     const context = incoming.context;
-    subgraphRequests.inc({ subgraph: this.name });
     const headers: Record<string, string> = { 'content-type': 'application/json', ...gatewayAuthHeaders(this.secret) };
     const identity = await context?.identityToken?.();
     if (identity) headers[IDENTITY_HEADER] = identity;
@@ -72,7 +75,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     let response: LeanResponse;
     let body: unknown;
     try {
-      response = await this.lean!(this.url!, { method: 'POST', headers, body: JSON.stringify(request) });
+      response = await this.lean!(this.url!, { method: 'POST', headers, body: JSON.stringify(request) }, context);
       if (!response.ok) throw await this.errorFromResponse(response as never);
       body = await this.parseBody(response as never);
       if (!body || typeof body !== 'object' || Array.isArray(body)) throw new Error(`Expected JSON response body, but received: ${body}`);

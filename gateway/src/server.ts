@@ -58,7 +58,7 @@ export async function startGateway(config: GatewayConfig): Promise<{ server: Ser
     buildService: ({ name, url }) => {
       const resolved = subgraphUrl(name, url);
       urls.set(name, resolved);
-      const source = new SubgraphDataSource(name, resolved, config.SUBGRAPH_TIMEOUT_MS, config.GATEWAY_EXECUTOR === 'lean', config.INTERNAL_SECRET, cache?.observer);
+      const source = new SubgraphDataSource(name, resolved, config.SUBGRAPH_TIMEOUT_MS, config.GATEWAY_EXECUTOR === 'lean', config.INTERNAL_SECRET, cache?.observer, config.SUBGRAPH_FETCH_DEDUPE);
       services.set(name, source);
       return source;
     },

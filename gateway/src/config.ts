@@ -22,6 +22,13 @@ export function gatewayConfig(argv: string[] = process.argv.slice(2), source = p
       JWT_JWKS_URL: env.optionalUrl(),
       ...jwtEnv,
       SUBGRAPH_TIMEOUT_MS: env.int(5000, 1),
+      // Per-subgraph circuit breaker (breaker.ts): this many failed fetches in a row open it; an
+      // open circuit fails fast for SUBGRAPH_BREAKER_HALF_OPEN_MS, then one probe may close it. 0: no breaker.
+      SUBGRAPH_BREAKER_FAILURES: env.int(5, 0),
+      SUBGRAPH_BREAKER_HALF_OPEN_MS: env.int(5000, 10),
+      // Per-subgraph bulkhead: fetches at once, and waiting; beyond both, refused at once. 0: unbounded.
+      SUBGRAPH_MAX_CONCURRENT: env.int(64, 0),
+      SUBGRAPH_MAX_QUEUED: env.int(1000, 0),
       // `lean`: Cloud Lab's query plan executor (execution/README.md); `apollo`: @apollo/gateway's own.
       GATEWAY_EXECUTOR: z.enum(['lean', 'apollo']).default('lean'),
       // Identical subgraph query fetches (same subgraph, body and caller identity) share one request:

@@ -6,6 +6,7 @@ import { ErrorCode, IDENTITY_HEADER, gatewayAuthHeaders, registry } from '@cloud
 import type { GatewayContext } from './context';
 import { leanFetcher, type LeanResponse } from './execution/fetcher';
 import { dedupingFetcher, type FetchDedupe } from './execution/inflight';
+import { guardedFetcher, SubgraphRefusedError, type BreakerOptions } from './breaker';
 
 const subgraphRequests = new Counter({
   name: 'cloudlab_gateway_subgraph_requests_total',
@@ -43,11 +44,15 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     private readonly observer?: SubgraphObserver,
     /** SUBGRAPH_FETCH_DEDUPE: identical query fetches of the lean path share one request (execution/inflight.ts). */
     dedupe: FetchDedupe = 'off',
+    /** Circuit breaker and bulkhead for this subgraph (breaker.ts); unset: none. */
+    breaker?: BreakerOptions,
   ) {
-    const direct = lean ? leanFetcher({ timeoutMs }) : undefined;
+    const plain = lean ? leanFetcher({ timeoutMs }) : undefined;
+    const direct = plain && breaker ? guardedFetcher(name, plain, breaker) : plain;
+    const viaFetch = (input: string, init: RequestInit) => fetch(input, { ...init, signal: AbortSignal.timeout(this.timeoutMs) });
     super({
       url,
-      fetcher: (direct ?? ((input: string, init: RequestInit) => fetch(input, { ...init, signal: AbortSignal.timeout(this.timeoutMs) }))) as never,
+      fetcher: (direct ?? (breaker ? guardedFetcher(name, viaFetch, breaker) : viaFetch)) as never,
     });
     // Counted when a request really goes out (a fetch sharing another's answer sends none).
     this.lean = direct && dedupingFetcher((input, init) => (subgraphRequests.inc({ subgraph: name }), direct(input, init)), dedupe, name);
@@ -114,6 +119,12 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
 
   override didEncounterError(error: Error): never {
     if (error instanceof GraphQLError) throw error;
+    // Refused without being sent (circuit open, bulkhead full): at once, not after a timeout.
+    if (error instanceof SubgraphRefusedError) {
+      throw new GraphQLError(`Subgraph "${this.name}" is unavailable: ${error.message}`, {
+        extensions: { code: ErrorCode.SUBGRAPH_UNAVAILABLE, serviceName: this.name, refused: error.reason },
+      });
+    }
     const timedOut = error.name === 'TimeoutError' || error.name === 'AbortError';
     const reason = timedOut ? `no answer within ${this.timeoutMs} ms` : String((error as { cause?: Error }).cause?.message ?? error.message);
     throw new GraphQLError(`Subgraph "${this.name}" is unavailable: ${reason}`, {

@@ -52,13 +52,16 @@ export async function startGateway(config: GatewayConfig): Promise<{ server: Ser
       })
     : undefined;
 
+  const breaker = config.SUBGRAPH_BREAKER_FAILURES
+    ? { failures: config.SUBGRAPH_BREAKER_FAILURES, halfOpenAfterMs: config.SUBGRAPH_BREAKER_HALF_OPEN_MS, maxConcurrent: config.SUBGRAPH_MAX_CONCURRENT, maxQueued: config.SUBGRAPH_MAX_QUEUED }
+    : undefined;
   // Same planning, loading and data sources either way; only the query plan executor differs.
   const gateway = new (config.GATEWAY_EXECUTOR === 'lean' ? LeanGateway : ApolloGateway)({
     supergraphSdl: fileSupergraph(config.SUPERGRAPH_PATH, log),
     buildService: ({ name, url }) => {
       const resolved = subgraphUrl(name, url);
       urls.set(name, resolved);
-      const source = new SubgraphDataSource(name, resolved, config.SUBGRAPH_TIMEOUT_MS, config.GATEWAY_EXECUTOR === 'lean', config.INTERNAL_SECRET, cache?.observer, config.SUBGRAPH_FETCH_DEDUPE);
+      const source = new SubgraphDataSource(name, resolved, config.SUBGRAPH_TIMEOUT_MS, config.GATEWAY_EXECUTOR === 'lean', config.INTERNAL_SECRET, cache?.observer, config.SUBGRAPH_FETCH_DEDUPE, breaker);
       services.set(name, source);
       return source;
     },

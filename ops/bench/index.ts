@@ -11,6 +11,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   floor: () => import('./floor'),
   executor: () => import('./executor'),
   analytics: () => import('./analytics'),
+  search: () => import('./search'),
   notifications: () => import('./notifications'),
   search: () => import('./search'),
 };

@@ -8,6 +8,13 @@ export const config = loadConfigOrExit({
   SEARCH_TYPO_SIMILARITY_PCT: env.int(30, 1),
   // Most entries a category or vendor facet returns (largest counts first).
   SEARCH_FACET_LIMIT: env.int(50, 1),
+  // Set: the OpenSearch engine (src/opensearch/) answers searches; unset: the Postgres engine.
+  OPENSEARCH_URL: env.optionalUrl(),
+  // A search or indexing request to OpenSearch slower than this fails (SERVICE_UNAVAILABLE).
+  OPENSEARCH_TIMEOUT_MS: env.int(5_000, 100),
+  // How often the indexer sends changed read-model rows to OpenSearch, and how many per bulk request.
+  SEARCH_INDEX_INTERVAL_MS: env.int(100, 10),
+  SEARCH_INDEX_BATCH: env.int(1_000, 1),
 });
 
 /**

@@ -46,7 +46,7 @@ export interface SearchRequest {
 }
 
 const AMOUNT = /^\d{1,10}(\.\d{1,2})?$/;
-const KEY = /^[0-9 :.+\-T]{1,40}$/; // a numeric or timestamptz key as PostgreSQL prints it
+const KEY = /^[0-9 :.+\-Te]{1,40}$/; // a numeric or timestamptz key as PostgreSQL prints it (or a score, 1e-7)
 
 export function queryTerms(query: string): string[] {
   return (query.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 16);

@@ -1,6 +1,8 @@
 import '@cloudlab/kit/telemetry/register';
 import { readModelFiles, runSubgraph, subgraphFiles, type SubgraphDefinition } from '@cloudlab/kit';
 import { consumes } from './events';
+import { openSearchEngine } from './opensearch/engine';
+import { indexerTimer } from './opensearch/indexer';
 import { createLoaders, type Loaders } from './loaders';
 import type { Resolvers } from './generated/resolvers';
 import { resolvers } from './resolvers';
@@ -9,7 +11,8 @@ import { baseline, seed } from './seed';
 /**
  * Search: product search (full text, typos, filters, sorts, multi-select facets) over a read
  * model of one document per product, fed by catalog, inventory and reviews events and rebuilt
- * from the log by `pnpm rebuild search`. Postgres engine. Apollo Server (Federation 2).
+ * from the log by `pnpm rebuild search`. Postgres engine by default; the OpenSearch engine when
+ * OPENSEARCH_URL is set (its indexer feeds the index from the read model). Apollo Server (Federation 2).
  */
 export const definition: SubgraphDefinition<Loaders, Resolvers> = {
   name: 'search',
@@ -23,6 +26,7 @@ export const definition: SubgraphDefinition<Loaders, Resolvers> = {
   consumes,
   // The demo documents precede catalog's events: a rebuild writes them before the replay.
   readModel: { ...readModelFiles(__dirname), baseline },
+  timers: openSearchEngine() ? [indexerTimer(openSearchEngine()!)] : [],
 };
 
 if (require.main === module) void runSubgraph(definition);

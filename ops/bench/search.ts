@@ -1,0 +1,189 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Db, databaseUrl, demoPlan, ensureDatabase, seedSizes } from '@cloudlab/kit';
+import { migrate } from '@cloudlab/kit/db/migrate';
+import { dropDatabases } from '@cloudlab/kit/db/pool';
+import { createEnvelope } from '@cloudlab/kit/events';
+import { GenerationDb, ensureReadModel } from '@cloudlab/kit/read-model';
+import { prng } from '@cloudlab/kit/demo/random';
+import { startEmbeddedPostgres } from '../embedded-postgres';
+import { percentiles } from './stats';
+
+/**
+ * `pnpm bench search [--products N] [--rate R] [--seconds S] [--quick]`: search's two engines side
+ * by side in one run, over the same read model. Loads N demo products (default 20,000; the issue's
+ * figure is --products 100000) into a fresh database (embedded PostgreSQL unless DATABASE_URL) and,
+ * when OPENSEARCH_URL is set, into an index of their own. Then for each engine:
+ *   - latency p50/p95/p99 of a mix of queries (one word, two words, a typo, a prefix, filters and
+ *     a sort, browsing with a filter), each with the contract's facets, sent at a fixed rate
+ *     (open loop: a slow answer does not delay the next request; latency counts from the
+ *     scheduled time);
+ *   - the most queries/s with 50 concurrent callers;
+ *   - a burst of 1,000 price changes (ProductUpdated through the projection's own handlers, in
+ *     batches of 50 as the consumer applies them) and the time until all 1,000 are found by price.
+ * In-process (the engines' functions, not the gateway): what is measured is the engine. The last
+ * line is JSON.
+ */
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+
+async function main() {
+  const quick = process.argv.includes('--quick');
+  const products = arg('products', quick ? 5_000 : 20_000);
+  const rate = arg('rate', 100);
+  const seconds = arg('seconds', quick ? 5 : 20);
+  const stamp = Date.now().toString(36);
+  const name = `bench_search_${stamp}`;
+  // The engine's index names derive from DB_PREFIX (src/opensearch/engine.ts): this run's own.
+  process.env.DB_PREFIX = `${name}_`;
+  const { definition } = await import('../../subgraphs/search/src/server');
+  const { search } = await import('../../subgraphs/search/src/search');
+  const { openSearchEngine, searchOpenSearch } = await import('../../subgraphs/search/src/opensearch/engine');
+  const { Indexer } = await import('../../subgraphs/search/src/opensearch/indexer');
+
+  let serverUrl = process.env.DATABASE_URL;
+  let stopPg = async () => undefined as unknown;
+  const dir = mkdtempSync(path.join(tmpdir(), 'bench-search-'));
+  if (!serverUrl) {
+    const pg = await startEmbeddedPostgres({ dir: path.join(dir, 'pg'), port: 54000 + Math.floor(Math.random() * 900) });
+    serverUrl = pg.url;
+    stopPg = pg.stop;
+  }
+  await ensureDatabase(serverUrl, `${name}_search`);
+  const plain = new Db(databaseUrl(serverUrl, `${name}_search`), 8, null);
+  const os = openSearchEngine();
+  const log = { info: () => undefined, error: (o: unknown, m: string) => console.error(m, JSON.stringify(o)) } as never;
+  const indexer = os ? new Indexer(os, log) : null;
+  let indexing: NodeJS.Timeout | undefined;
+  const results: Record<string, unknown> = {};
+  try {
+    await migrate(plain, definition.migrations);
+    await ensureReadModel(plain, 'search', definition.readModel!);
+    const db = new GenerationDb(plain, { readModel: 'search' });
+    const sizes = { ...seedSizes({}), products, reviews: products * 2 };
+    const plan = demoPlan(sizes);
+    let t = performance.now();
+    await db.tx((q) => definition.seed(q, plan));
+    await plain.query('ANALYZE search_g1.search_products');
+    console.log(`read model: ${products} products in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    if (indexer) {
+      t = performance.now();
+      while ((await indexer.tick(db)) > 0);
+      const s = (performance.now() - t) / 1000;
+      console.log(`opensearch index: ${products} documents in ${s.toFixed(1)} s (${Math.round(products / s)} docs/s)`);
+      results.index_docs_per_s = Math.round(products / s);
+      let running = false;
+      indexing = setInterval(() => {
+        if (running) return;
+        running = true;
+        indexer.tick(db).catch((err) => console.error('indexer', err)).finally(() => (running = false));
+      }, 100);
+    }
+
+    // The query mix, from the catalog's own words.
+    const r = prng(11);
+    const names = Array.from({ length: 2_000 }, (_, i) => plan.product(r.int(0, products - 1)).name.toLowerCase().split(' '));
+    const word = () => r.pick(r.pick(names));
+    const typo = (w: string) => (w.length < 5 ? w : w.slice(0, 2) + w[3] + w[2] + w.slice(4));
+    const category = () => plan.category(r.int(0, plan.categoryCount - 1)).id;
+    const mix: { kind: string; args: () => Record<string, unknown> }[] = [
+      { kind: 'one word', args: () => ({ query: word() }) },
+      { kind: 'two words', args: () => ({ query: r.pick(names).slice(-2).join(' ') }) },
+      { kind: 'typo', args: () => ({ query: typo(r.pick(names).at(-1)!) }) },
+      { kind: 'prefix', args: () => ({ query: word().slice(0, 4) }) },
+      { kind: 'filters+sort', args: () => ({ query: word(), filter: { minPrice: '20', maxPrice: '200', inStock: true }, sort: 'PRICE_ASC' }) },
+      { kind: 'browse+filter', args: () => ({ filter: { categoryIds: [category()] }, sort: 'NEWEST' }) },
+    ];
+    const engines: { name: string; run: (args: Record<string, unknown>) => Promise<{ totalCount: number }> }[] = [
+      { name: 'postgres', run: (a) => search(db, { first: 24, ...a }) },
+      ...(os ? [{ name: 'opensearch', run: (a: Record<string, unknown>) => searchOpenSearch(os, { first: 24, ...a }) }] : []),
+    ];
+
+    for (const e of engines) {
+      const out: Record<string, unknown> = {};
+      for (let i = 0; i < 30; i++) await e.run(mix[i % mix.length]!.args()); // warm-up
+      // Open loop at `rate` queries/s.
+      const samples: number[] = [];
+      const byKind: Record<string, number[]> = {};
+      let errors = 0;
+      const total = rate * seconds;
+      const start = performance.now();
+      await Promise.all(Array.from({ length: total }, async (_, i) => {
+        const due = start + (i * 1000) / rate;
+        await new Promise((res) => setTimeout(res, Math.max(0, due - performance.now())));
+        const m = mix[i % mix.length]!;
+        try {
+          await e.run(m.args());
+          const ms = performance.now() - due;
+          samples.push(ms);
+          (byKind[m.kind] ??= []).push(ms);
+        } catch (err) {
+          if (errors++ === 0) console.error(e.name, err);
+        }
+      }));
+      out.open_loop = { rate, seconds, errors, latency_ms: percentiles(samples) };
+      out.by_kind_p95_ms = Object.fromEntries(Object.entries(byKind).map(([k, v]) => [k, percentiles(v, [95]).p95]));
+      // Closed loop: 50 callers, as fast as answers come.
+      let done = 0;
+      const until = performance.now() + (quick ? 3_000 : 8_000);
+      const t0 = performance.now();
+      await Promise.all(Array.from({ length: 50 }, async (_, c) => {
+        for (let i = c; performance.now() < until; i += 50) {
+          await e.run(mix[i % mix.length]!.args()).then(() => done++, () => undefined);
+        }
+      }));
+      out.max_qps_50_callers = Math.round(done / ((performance.now() - t0) / 1000));
+      results[e.name] = out;
+      const l = (out.open_loop as { latency_ms: Record<string, number> }).latency_ms;
+      console.log(`${e.name}: ${rate} q/s for ${seconds} s: p50 ${l.p50} p95 ${l.p95} p99 ${l.p99} ms (errors ${errors}); 50 callers: ${out.max_qps_50_callers} q/s`);
+      console.log(`  p95 by kind (ms): ${JSON.stringify(out.by_kind_p95_ms)}`);
+    }
+
+    // A burst of 1,000 price changes, applied as the consumer applies events; then until searchable.
+    const burst = 1_000;
+    const price = '9876.54';
+    const events = Array.from({ length: burst }, (_, i) => {
+      const p = plan.product(Math.floor((i * products) / burst));
+      return createEnvelope('catalog', {
+        type: 'ProductUpdated', aggregateId: p.id,
+        data: { productId: p.id, vendorId: p.vendorId, version: 2, price, currency: p.currency },
+      });
+    });
+    const consumer = definition.consumes!;
+    t = performance.now();
+    for (let i = 0; i < events.length; i += 50) {
+      await db.tx(async (q) => {
+        for (const ev of events.slice(i, i + 50)) await consumer.handle(ev, q);
+      });
+    }
+    const applied = performance.now() - t;
+    const burstOut: Record<string, number> = { applied_ms: Math.round(applied) };
+    for (const e of engines) {
+      for (;;) {
+        const n = (await e.run({ filter: { minPrice: price, maxPrice: price }, first: 1 })).totalCount;
+        if (n >= burst) break;
+        if (performance.now() - t > 60_000) throw new Error(`${e.name}: only ${n} of ${burst} updates searchable after 60 s`);
+        await new Promise((res) => setTimeout(res, 20));
+      }
+      burstOut[`${e.name}_searchable_ms`] = Math.round(performance.now() - t);
+    }
+    results.burst_1000_updates = burstOut;
+    console.log(`burst of ${burst} price changes: applied to the read model in ${burstOut.applied_ms} ms; all searchable: ${engines.map((e) => `${e.name} ${burstOut[`${e.name}_searchable_ms`]} ms`).join(', ')} after the first event`);
+    console.log(JSON.stringify({ bench: 'search', products, ...results }));
+  } finally {
+    clearInterval(indexing);
+    if (os) await os.client.indices.delete({ index: `${os.alias}_g*` }).catch(() => undefined);
+    await plain.close();
+    if (process.env.DATABASE_URL) await dropDatabases(serverUrl, `${name}_`);
+    await stopPg();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+void main().then(() => process.exit(0), (err) => {
+  console.error(err);
+  process.exit(1);
+});

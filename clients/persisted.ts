@@ -14,6 +14,7 @@ import {
   type OperationDefinitionNode,
 } from 'graphql';
 import { WEB_DOCUMENTS_FILE, renderWebDocuments } from './web/documents';
+import { SDK_OPERATIONS_FILE, renderSdkOperations } from './sdk/generate';
 
 export const OPERATIONS_DIR = path.join(__dirname, 'operations');
 /** The web app's own operations (beyond the contract, which clients/operations mirrors word for word). */
@@ -121,8 +122,9 @@ if (require.main === module) {
   const { manifest, pending } = buildManifest();
   writeFileSync(MANIFEST_FILE, serializeManifest(manifest));
   writeFileSync(PENDING_FILE, serializePending(pending));
-  // The web app's typed documents (ids only) follow the manifest.
+  // The web app's typed documents and the SDK's operation table (ids only) follow the manifest.
   writeFileSync(WEB_DOCUMENTS_FILE, renderWebDocuments(manifest));
+  writeFileSync(SDK_OPERATIONS_FILE, renderSdkOperations(manifest));
   console.log(`wrote ${path.relative(process.cwd(), MANIFEST_FILE)}: ${manifest.operations.map((o) => o.name).join(', ')}`);
   for (const p of pending) console.log(`pending: ${p.name} (${p.file}): ${p.reasons.join('; ')}`);
 }

@@ -1,0 +1,84 @@
+// Written by `pnpm persisted` from clients/persisted-query-manifest.json: do not edit.
+import type * as Ops from '../../generated/operations';
+
+export const OPERATIONS = {
+  Login: { id: 'ba130e610605f2d3c531092a4d77afa59cbffeea15fd9855641fb3062e4ae936', type: 'mutation' },
+  Me: { id: '7fb7ab679022831f704e7765e59cfc49f67ae8d75a8f85eb676e5353dfedce5c', type: 'query' },
+  VendorSales: { id: 'c731db8993f766f71e2e24e76f0f451e432ce11f5f89a2045ba464016f370f4d', type: 'query' },
+  PlatformStats: { id: '14222e9d7c63245947fa4d013912e2aa30c5f047b5f9b122f9471410427a8021', type: 'query' },
+  AlsoBought: { id: '64f77b3fa4535102dd9b688939827e51f165ccbf812b966865aa7e795acc53ff', type: 'query' },
+  Restock: { id: '77cf75117e2f75be47f38fb4d9ae0e138703478207fb45a7d00f19fc9fe09a74', type: 'mutation' },
+  PlaceOrder: { id: '607f2d78985c16d6ce3d471a0d321671d2aa11dd9dfa533abb68dfe0ce5ce44f', type: 'mutation' },
+  MyOrders: { id: '9983dda209bd6f6c1587e263274aa546f9b0d5beebe5725dddebb5f4b43e5f89', type: 'query' },
+  CreateProductImageUpload: { id: '85d8528032499b9c8f61f8d6e194f2d2cff25de390263aecff8589cfddf9b3c2', type: 'mutation' },
+  ConfirmMediaUpload: { id: 'c509b87a5b989f2fa1ef68ee209a5671825ae4b9b17eb24e61237bf7cea57267', type: 'mutation' },
+  ProductImages: { id: 'cc733f33d5d2b676d5a54e38b018deabb65d9fbfce6e538b438919de85dcd512', type: 'query' },
+  StockChanged: { id: '2480bff477d92c1e02af2e79593bebe9f85ac0bc7df85f086d09fa733e2d8c20', type: 'subscription' },
+  OrderStatus: { id: 'ad930b92c9bc890dfeb35c9afbbf358cdece93ab6e09e5930f02de222fc5d5f9', type: 'subscription' },
+  SignUp: { id: '4fa77389dd1182db47b8658ef5e624cee91ab4d3a0b6d498dff22c879e1f48f8', type: 'mutation' },
+  CreateVendor: { id: '37752e6cacca44ddd3e6215a97287ab0b6b1002757b938eab9ecc385cc8e8cf0', type: 'mutation' },
+  JoinVendor: { id: '4b933a951d18e2880aa4265ae8de06fa2d9a694e169bea6fbb635426ecf294fa', type: 'mutation' },
+  CreateProduct: { id: '95abf4e668a41289e40722c4cc1079d28ef6ae2645275023d268c25f1834f68c', type: 'mutation' },
+  UpdateProduct: { id: 'e763355b6111485ecee208c1d51034299617372d1ddb2c896ea2010c91c62871', type: 'mutation' },
+  ArchiveProduct: { id: '4500a6061dcf9b18609fa820738116ecbf3556f88e81f12cb5e7568302c1e352', type: 'mutation' },
+  WriteReview: { id: 'ffb84aeb2e9d7a593f9d46501177a160f83d065de07b6ee586780b945d7dda54', type: 'mutation' },
+  VendorOrders: { id: 'ab433cb8b7db4ee3faf75068386419522537d4922eaee5c5596ac3710169c1e9', type: 'query' },
+  ShipOrder: { id: '495d559af10c1702b08af4a5c151a6361d1c9f6f8934d84ae9b34c100a9f058b', type: 'mutation' },
+  MyNotifications: { id: '04590bc54906eedfee181f7b3fdd98959864ef777f510d1f929c41af828b97de', type: 'query' },
+  MarkNotificationsRead: { id: 'cdff12c59a0b0e48413daac9bb0fe1a1206480690010209ba5d58f101a8017d8', type: 'mutation' },
+  WatchProductStock: { id: 'e937c39b8c94caa6658daf7d4be36ac3b2b4e43b04f298af7194659b0de0d619', type: 'mutation' },
+  NotificationAdded: { id: '684a623ac4fce755632d058e7b7116ee29a9dae83a495a946d0b1e38e688a38d', type: 'subscription' },
+  Search: { id: '2e9fd545475eaf0ec2844f9d53e75de9743811cd5926b67199efba0c532e23f6', type: 'query' },
+  SearchSuggestions: { id: '55e0cb5670205eb777dd46616c4bad44b9199bc60858b21881388429ea53cd74', type: 'query' },
+  StorefrontHome: { id: '37f44e5894872a2aac89b14d92e22cc04d3f27fd918af8502b3752a1451499ff', type: 'query' },
+  ProductPage: { id: '2126edb0bad14d1088f9daca1bbce159cc31276bccc6ac276021679c162fd91d', type: 'query' },
+  Categories: { id: '6a1f5f078e4da8b1d40a4ea17fd9b87c851dd2960ada3787351c81229a257b55', type: 'query' },
+  Warehouses: { id: '50a1b692fc9fd3d0c5384d022ef5b58857095b72b6d20b54edc7152d05c0b32d', type: 'query' },
+  OrderPage: { id: '3e920e1b18c1bcdc4c59381b8b2c309c84fc433af4ca1d68f41340708d5ad66e', type: 'query' },
+  OrderLive: { id: '390ea2283dbe89957289c3469b51f48f7044216596af4e9c698b8f2465d8de05', type: 'subscription' },
+  VendorProducts: { id: 'c04742c2c2767ca53c8e5e60862b555e7efda888cbc682ed6316167e3e6f8602', type: 'query' },
+  ProductForEdit: { id: '68c82b2cb444d0c86d7fddbf710c74ae25a5b07f1c364c05ce153fec1bab1b95', type: 'query' },
+  Vendors: { id: 'cdbfd9ce06438670fc4069f8feb951d07a7d8960ce5c64f9416dfc85018d64a2', type: 'query' },
+  MyVendor: { id: 'e58ab7e6ed060c42558cdf0bcd09a28dd5d3cc39e47e0540b60ed2036a69c5c9', type: 'query' },
+} as const;
+
+export interface OperationTypes {
+  Login: { result: Ops.LoginMutation; variables: Ops.LoginMutationVariables };
+  Me: { result: Ops.MeQuery; variables: Ops.MeQueryVariables };
+  VendorSales: { result: Ops.VendorSalesQuery; variables: Ops.VendorSalesQueryVariables };
+  PlatformStats: { result: Ops.PlatformStatsQuery; variables: Ops.PlatformStatsQueryVariables };
+  AlsoBought: { result: Ops.AlsoBoughtQuery; variables: Ops.AlsoBoughtQueryVariables };
+  Restock: { result: Ops.RestockMutation; variables: Ops.RestockMutationVariables };
+  PlaceOrder: { result: Ops.PlaceOrderMutation; variables: Ops.PlaceOrderMutationVariables };
+  MyOrders: { result: Ops.MyOrdersQuery; variables: Ops.MyOrdersQueryVariables };
+  CreateProductImageUpload: { result: Ops.CreateProductImageUploadMutation; variables: Ops.CreateProductImageUploadMutationVariables };
+  ConfirmMediaUpload: { result: Ops.ConfirmMediaUploadMutation; variables: Ops.ConfirmMediaUploadMutationVariables };
+  ProductImages: { result: Ops.ProductImagesQuery; variables: Ops.ProductImagesQueryVariables };
+  StockChanged: { result: Ops.StockChangedSubscription; variables: Ops.StockChangedSubscriptionVariables };
+  OrderStatus: { result: Ops.OrderStatusSubscription; variables: Ops.OrderStatusSubscriptionVariables };
+  SignUp: { result: Ops.SignUpMutation; variables: Ops.SignUpMutationVariables };
+  CreateVendor: { result: Ops.CreateVendorMutation; variables: Ops.CreateVendorMutationVariables };
+  JoinVendor: { result: Ops.JoinVendorMutation; variables: Ops.JoinVendorMutationVariables };
+  CreateProduct: { result: Ops.CreateProductMutation; variables: Ops.CreateProductMutationVariables };
+  UpdateProduct: { result: Ops.UpdateProductMutation; variables: Ops.UpdateProductMutationVariables };
+  ArchiveProduct: { result: Ops.ArchiveProductMutation; variables: Ops.ArchiveProductMutationVariables };
+  WriteReview: { result: Ops.WriteReviewMutation; variables: Ops.WriteReviewMutationVariables };
+  VendorOrders: { result: Ops.VendorOrdersQuery; variables: Ops.VendorOrdersQueryVariables };
+  ShipOrder: { result: Ops.ShipOrderMutation; variables: Ops.ShipOrderMutationVariables };
+  MyNotifications: { result: Ops.MyNotificationsQuery; variables: Ops.MyNotificationsQueryVariables };
+  MarkNotificationsRead: { result: Ops.MarkNotificationsReadMutation; variables: Ops.MarkNotificationsReadMutationVariables };
+  WatchProductStock: { result: Ops.WatchProductStockMutation; variables: Ops.WatchProductStockMutationVariables };
+  NotificationAdded: { result: Ops.NotificationAddedSubscription; variables: Ops.NotificationAddedSubscriptionVariables };
+  Search: { result: Ops.SearchQuery; variables: Ops.SearchQueryVariables };
+  SearchSuggestions: { result: Ops.SearchSuggestionsQuery; variables: Ops.SearchSuggestionsQueryVariables };
+  StorefrontHome: { result: Ops.StorefrontHomeQuery; variables: Ops.StorefrontHomeQueryVariables };
+  ProductPage: { result: Ops.ProductPageQuery; variables: Ops.ProductPageQueryVariables };
+  Categories: { result: Ops.CategoriesQuery; variables: Ops.CategoriesQueryVariables };
+  Warehouses: { result: Ops.WarehousesQuery; variables: Ops.WarehousesQueryVariables };
+  OrderPage: { result: Ops.OrderPageQuery; variables: Ops.OrderPageQueryVariables };
+  OrderLive: { result: Ops.OrderLiveSubscription; variables: Ops.OrderLiveSubscriptionVariables };
+  VendorProducts: { result: Ops.VendorProductsQuery; variables: Ops.VendorProductsQueryVariables };
+  ProductForEdit: { result: Ops.ProductForEditQuery; variables: Ops.ProductForEditQueryVariables };
+  Vendors: { result: Ops.VendorsQuery; variables: Ops.VendorsQueryVariables };
+  MyVendor: { result: Ops.MyVendorQuery; variables: Ops.MyVendorQueryVariables };
+}

@@ -11,9 +11,9 @@ const benches: Record<string, () => Promise<unknown>> = {
   floor: () => import('./floor'),
   executor: () => import('./executor'),
   analytics: () => import('./analytics'),
-  search: () => import('./search'),
   notifications: () => import('./notifications'),
   search: () => import('./search'),
+  content: () => import('./content'),
 };
 
 const name = process.argv[2];

@@ -28,6 +28,11 @@ export function mediaRoutes(app: App, deps: { storage: MediaStorage; mediaDir: s
       // Raw bytes of any type reach the handler as a stream (the app-wide 1 MB JSON limit does not apply).
       scope.removeAllContentTypeParsers();
       scope.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
+      // Browsers upload from the storefront's origin: the signature, not the origin, is the guard.
+      scope.addHook('onRequest', async (_req, reply) => void reply.header('access-control-allow-origin', '*'));
+      scope.options('/media/upload/uploads/:id', async (_req, reply) =>
+        reply.code(204).header('access-control-allow-methods', 'PUT').header('access-control-allow-headers', 'content-type').header('access-control-max-age', '600').send(),
+      );
       scope.put('/media/upload/uploads/:id', async (req, reply) => {
         const key = `uploads/${(req.params as { id: string }).id}`;
         const fail = (r: ReturnType<typeof refuse>) => reply.code(r.code).send(r.body);
@@ -69,9 +74,15 @@ export function mediaRoutes(app: App, deps: { storage: MediaStorage; mediaDir: s
     if (!PUBLIC_KEY.test(key)) return reply.code(404).send({ error: { code: ErrorCode.NOT_FOUND, message: 'no such file' } });
     // The key names the bytes (a hash, or the demo recipe): it is its own strong validator.
     const etag = `"${createHash('sha256').update(key).digest('hex').slice(0, 32)}"`;
-    reply.header('cache-control', IMMUTABLE).header('etag', etag).header('x-content-type-options', 'nosniff');
+    reply.header('cache-control', IMMUTABLE).header('etag', etag).header('x-content-type-options', 'nosniff').header('access-control-allow-origin', '*');
     if (req.headers['if-none-match'] === etag) return reply.code(304).send();
-    const bytes = key.startsWith('demo/') ? await demoFile(path.join(deps.mediaDir), key, deps.demo) : await deps.storage.read(key);
+    let bytes: Buffer | null;
+    try {
+      bytes = key.startsWith('demo/') ? await demoFile(deps.mediaDir, key, deps.demo) : await deps.storage.read(key);
+    } catch (err) {
+      deps.log.warn({ err: (err as Error).message, key }, 'media file could not be read');
+      return reply.code(503).header('cache-control', 'no-store').header('retry-after', '5').send({ error: { code: ErrorCode.SERVICE_UNAVAILABLE, message: 'media storage is unreachable' } });
+    }
     if (!bytes) return reply.code(404).header('cache-control', 'no-store').send({ error: { code: ErrorCode.NOT_FOUND, message: 'no such file' } });
     return reply.type(key.endsWith('.webp') ? 'image/webp' : 'image/jpeg').send(bytes);
   });

@@ -5,7 +5,10 @@ import { SUBGRAPHS } from '@cloudlab/kit/topology';
 import { ROOT } from './stack';
 
 /** `pnpm start`'s settings. Everything unset means embedded defaults. */
-export function startConfig(source = process.env) {
+export function startConfig(source = process.env, argv = process.argv.slice(2)) {
+  // `--replicas N` (or REPLICAS=N): N instances of the gateway and of each subgraph behind HAProxy.
+  const flag = argv.indexOf('--replicas');
+  const replicas = flag >= 0 ? argv[flag + 1] : argv.find((a) => a.startsWith('--replicas='))?.slice('--replicas='.length);
   const c = loadConfig(
     {
       DATABASE_URL: env.optionalUrl(),
@@ -19,11 +22,17 @@ export function startConfig(source = process.env) {
       RESTART_INITIAL_MS: env.int(500, 10),
       RESTART_MAX_MS: env.int(30_000, 10),
       RESTART_RESET_MS: env.int(60_000, 0),
+      REPLICAS: z.coerce.number().int().min(1).max(8).default(1),
+      // Above one replica, the instances listen from here on (HAProxy takes PORT and the subgraph ports).
+      INSTANCE_PORT_BASE: env.port(4100),
+      // How long one process may take to come up before the start fails (a loaded machine needs more).
+      START_TIMEOUT_MS: env.int(120_000, 1000),
     },
-    source,
+    { ...source, ...(replicas !== undefined ? { REPLICAS: replicas } : {}) },
   );
   return {
     ...c,
+    controlSocket: path.join(c.DATA_DIR, 'control.sock'),
     restart: { initialMs: c.RESTART_INITIAL_MS, maxMs: c.RESTART_MAX_MS, resetAfterMs: c.RESTART_RESET_MS },
     subgraphPorts: Object.fromEntries(SUBGRAPHS.map(({ name }, i) => [name, c.SUBGRAPH_PORT_BASE + i])),
   };

@@ -30,6 +30,8 @@ export interface StackOptions {
    */
   replicas?: number;
   instancePortBase?: number;
+  /** How long a process may take to come up (default 120 s). */
+  startTimeoutMs?: number;
 }
 
 /** One process of a service: `catalog` (one instance), or `catalog-1`, `catalog-2`… behind HAProxy. */
@@ -101,6 +103,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   const subgraphUrls = Object.fromEntries(
     SUBGRAPHS.map(({ name }) => [name, defaultSubgraphUrl(opts.subgraphPorts[name]!)]),
   );
+  const startTimeout = opts.startTimeoutMs ?? 120_000;
   const replicas = Math.max(1, opts.replicas ?? 1);
   const balanced = replicas > 1;
   const instances: Instance[] = [];
@@ -121,7 +124,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     // Already supervised (running, or between a crash and its restart): a second copy would only
     // fail to bind the port and crash-loop.
     const running = services.get(name);
-    if (running) return waitUntilUp(`http://127.0.0.1:${instance.port}/healthz`, running, name);
+    if (running) return waitUntilUp(`http://127.0.0.1:${instance.port}/healthz`, running, name, startTimeout);
     const service = run(name, path.join(ROOT, 'subgraphs', instance.service, 'src', 'server.ts'), {
       ...common,
       ...instanceEnv,
@@ -130,7 +133,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       DB_PREFIX: opts.dbPrefix,
       OTEL_SERVICE_NAME: instance.service,
     });
-    await waitUntilUp(`http://127.0.0.1:${instance.port}/healthz`, service, name);
+    await waitUntilUp(`http://127.0.0.1:${instance.port}/healthz`, service, name, startTimeout);
   };
 
   /** Starts a gateway process over the stack's subgraphs (`pnpm bench gateway` starts several). */
@@ -146,7 +149,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       ...env,
     });
     // A gateway without /healthz (stock Apollo, in benchmarks) is up once it answers at all.
-    await waitUntilUp(`http://127.0.0.1:${port}/healthz`, service, name, 120_000, (status) => status < 500);
+    await waitUntilUp(`http://127.0.0.1:${port}/healthz`, service, name, startTimeout, (status) => status < 500);
     return service.child;
   };
 
@@ -164,7 +167,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     if (isSubgraph(instance.service)) await startSubgraph(name);
     else await startGateway(name, instance.port, instanceEnv);
     const service = services.get(name)!;
-    await waitUntilUp(`http://127.0.0.1:${instance.port}/readyz`, service, name);
+    await waitUntilUp(`http://127.0.0.1:${instance.port}/readyz`, service, name, startTimeout);
   };
 
   let balancer: Balancer | undefined;

@@ -4,6 +4,7 @@ import { startConfig } from './config';
 import { startStack } from './stack';
 import { startWeb } from './web';
 import { metricsUrl } from '@cloudlab/kit/metrics-server';
+import { serveControl } from './scale/control';
 
 /**
  * `pnpm start`: the whole supergraph, one process per service, supervised: a service that dies is
@@ -40,10 +41,20 @@ async function main() {
     gatewayPort: config.PORT,
     subgraphPorts: config.subgraphPorts,
     restart: config.restart,
+    replicas: config.REPLICAS,
+    instancePortBase: config.INSTANCE_PORT_BASE,
+    startTimeoutMs: config.START_TIMEOUT_MS,
   });
   if (stopping) return void (await stack.stop(), process.exit(0));
 
-  const pid = (name: string) => `pid ${stack.processes.get(name)?.pid}`;
+  // `pnpm rollout` talks to this process through DATA_DIR/control.sock (ops/scale/control.ts).
+  const control = stack.balancer ? await serveControl(config.controlSocket, stack) : undefined;
+  const stopStack = stack.stop;
+  stack.stop = async () => {
+    await control?.close();
+    await stopStack();
+  };
+  const pid = (name: string) => `pid ${stack.instances.filter((i) => i.service === name).map((i) => stack.processes.get(i.name)?.pid).join(',')}`;
   const rows = [
     ['gateway', stack.gatewayUrl, pid('gateway'), `GraphQL (HTTP), Sandbox in the browser; /healthz /readyz; Prometheus at ${metricsUrl(stack.gatewayUrl)}`],
     ...SUBGRAPHS.map(({ name }) => [name, stack.subgraphUrls[name]!, pid(name), `database ${config.DB_PREFIX}${name}`]),
@@ -59,6 +70,7 @@ async function main() {
   console.log(`\nCloud Lab is up in ${((Date.now() - started) / 1000).toFixed(1)} s:`);
   for (const [name, url, id, note] of rows) console.log(`  ${name!.padEnd(10)} ${url!.padEnd(36)} ${id!.padEnd(11)} ${note}`);
   console.log('\nDemo logins (password cloudlab-demo): customer@cloudlab.dev, vendor@cloudlab.dev, admin@cloudlab.dev');
+  if (stack.balancer) console.log(`${config.REPLICAS} instances of each service behind HAProxy (ports ${config.INSTANCE_PORT_BASE}+); \`pnpm rollout\` restarts them one at a time.`);
   console.log('A service that dies is restarted; Ctrl-C stops everything.\n');
 }
 

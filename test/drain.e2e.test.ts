@@ -46,7 +46,7 @@ describe('graceful drain on SIGTERM', () => {
     cleanups.push(() => gateway.stop());
     expect(await readyStatus(gateway.url)).toBe(200);
 
-    const first = await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: storefront, variables: { first: 2 } }) });
+    const first = await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: storefront, operationName: 'StorefrontHome', variables: { first: 2 } }) });
     const productId = ((await first.json()) as any).data.products.edges[0].node.id as string;
 
     // A subscriber, as the web app opens one.
@@ -64,7 +64,7 @@ describe('graceful drain on SIGTERM', () => {
     client.subscribe({ query: contract('live'), operationName: 'StockChanged', variables: { productIds: [productId] } }, { next: () => undefined, error: () => undefined, complete: () => undefined });
     await open;
 
-    const load = runLoad(6, () => graphqlOk(gateway.url, storefront, { first: 8 }));
+    const load = runLoad(6, () => graphqlOk(gateway.url, storefront, { first: 8 }, { operationName: 'StorefrontHome' }));
     cleanups.push(() => void load.stop());
     await new Promise((r) => setTimeout(r, 1_500));
     const inFlightAtSignal = load.inFlight;
@@ -116,7 +116,7 @@ describe('graceful drain on SIGTERM', () => {
     const gateway = await startGatewayProcess({ SUBGRAPH_CATALOG_URL: url, LOG_LEVEL: 'warn' });
     cleanups.push(() => gateway.stop());
 
-    const load = runLoad(6, () => graphqlOk(gateway.url, storefront, { first: 8 }));
+    const load = runLoad(6, () => graphqlOk(gateway.url, storefront, { first: 8 }, { operationName: 'StorefrontHome' }));
     cleanups.push(() => void load.stop());
     await new Promise((r) => setTimeout(r, 1_500));
     const signalAt = performance.now();

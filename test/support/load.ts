@@ -52,12 +52,17 @@ export function runLoad(concurrency: number, request: (loop: number) => Promise<
 }
 
 /** A GraphQL POST whose answer must be 200 with data and no errors; the error message otherwise. */
-export async function graphqlOk(url: string, query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}, timeoutMs = 10_000): Promise<string | undefined> {
+export async function graphqlOk(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  opts: { operationName?: string; headers?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<string | undefined> {
   const res = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify({ query, variables }),
-    signal: AbortSignal.timeout(timeoutMs),
+    headers: { 'content-type': 'application/json', ...opts.headers },
+    body: JSON.stringify({ query, variables, operationName: opts.operationName }),
+    signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000),
   });
   const text = await res.text();
   if (res.status !== 200) return `HTTP ${res.status}: ${text.slice(0, 200)}`;

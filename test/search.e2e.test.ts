@@ -53,7 +53,7 @@ beforeAll(async () => {
 });
 afterAll(closeDbs);
 
-describe('product search (Postgres engine)', () => {
+describe(`product search (${process.env.OPENSEARCH_URL ? 'OpenSearch' : 'Postgres'} engine)`, () => {
   it('a new product is searchable within a second, a typo and a prefix still find it', async () => {
     const input = { sku: `ZEPH-${randomUUID().slice(0, 8)}`, name: NAME, description: 'Hand-blown glass.', price: '47.25', categoryId };
     const created = await gql(marketplace, { operationName: 'CreateProduct', token: staff, variables: { input } });

@@ -18,16 +18,19 @@ export interface OpenSearchEngine {
 
 let engine: OpenSearchEngine | null = null;
 
+/** The engine on the node at `url`, searching `alias` (tests and benches make their own). */
+export function engineFor(url: string, alias: string): OpenSearchEngine {
+  return {
+    client: new Client({ node: url, requestTimeout: config.OPENSEARCH_TIMEOUT_MS, maxRetries: 1 }),
+    alias,
+    indexOf: (generation) => `${alias}_g${generation}`,
+  };
+}
+
+/** The subgraph's engine: null without OPENSEARCH_URL; its alias is `<DB_PREFIX>search`. */
 export function openSearchEngine(): OpenSearchEngine | null {
   if (!config.OPENSEARCH_URL) return null;
-  if (!engine) {
-    const alias = `${(process.env.DB_PREFIX || 'cloudlab_').toLowerCase()}search`;
-    engine = {
-      client: new Client({ node: config.OPENSEARCH_URL, requestTimeout: config.OPENSEARCH_TIMEOUT_MS, maxRetries: 1 }),
-      alias,
-      indexOf: (generation) => `${alias}_g${generation}`,
-    };
-  }
+  engine ??= engineFor(config.OPENSEARCH_URL, `${(process.env.DB_PREFIX || 'cloudlab_').toLowerCase()}search`);
   return engine;
 }
 

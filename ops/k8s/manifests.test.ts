@@ -7,11 +7,12 @@
  * platform relies on hold for every service of the topology.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import ts from 'typescript';
 import { SUBGRAPHS } from '@cloudlab/kit/topology';
 import { Namespace, Service, ServiceAccount, ConfigMap } from 'kubernetes-models/v1';
 import { Deployment } from 'kubernetes-models/apps/v1';
@@ -325,4 +326,49 @@ describe.skipIf(!kubectl.bin)('ops/k8s/components/gateway-blue-green (the docume
       rmSync(dir, { recursive: true, force: true });
     }
   }, 30_000);
+});
+
+/** The TypeScript interface of each built-in kind: excess-property checks catch unknown fields. */
+const INTERFACES: Record<string, [string, string]> = {
+  'v1/Namespace': ['kubernetes-models/v1/Namespace', 'INamespace'],
+  'v1/Service': ['kubernetes-models/v1/Service', 'IService'],
+  'v1/ServiceAccount': ['kubernetes-models/v1/ServiceAccount', 'IServiceAccount'],
+  'v1/ConfigMap': ['kubernetes-models/v1/ConfigMap', 'IConfigMap'],
+  'apps/v1/Deployment': ['kubernetes-models/apps/v1/Deployment', 'IDeployment'],
+  'policy/v1/PodDisruptionBudget': ['kubernetes-models/policy/v1/PodDisruptionBudget', 'IPodDisruptionBudget'],
+  'networking.k8s.io/v1/NetworkPolicy': ['kubernetes-models/networking.k8s.io/v1/NetworkPolicy', 'INetworkPolicy'],
+  'networking.k8s.io/v1/Ingress': ['kubernetes-models/networking.k8s.io/v1/Ingress', 'IIngress'],
+  'autoscaling/v2/HorizontalPodAutoscaler': ['kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler', 'IHorizontalPodAutoscaler'],
+  'external-secrets.io/v1/ExternalSecret': ['@kubernetes-models/external-secrets/external-secrets.io/v1/ExternalSecret', 'IExternalSecret'],
+};
+
+describe.skipIf(!kubectl.bin)('ops/k8s: no unknown fields', () => {
+  it('every built-in object of dev and production typechecks against its kubernetes-models interface (a misspelt field fails)', () => {
+    // The JSON-schema validators above accept fields they do not know; TypeScript's excess-property
+    // check on object literals does not. The files go where `kubernetes-models` resolves (ops/).
+    const dir = path.join(__dirname, '..', '.cache', 'k8s-strict');
+    mkdirSync(dir, { recursive: true });
+    const files = ['dev', 'production'].map((overlay) => {
+      const imports = new Set<string>();
+      const lines: string[] = [];
+      kustomize(path.join(K8S, 'overlays', overlay)).forEach((o, i) => {
+        const t = INTERFACES[`${o.apiVersion}/${o.kind}`];
+        if (!t) return;
+        imports.add(`import type { ${t[1]} } from '${t[0]}';`);
+        lines.push(`export const o${i}: ${t[1]} = ${JSON.stringify(o)}; // ${o.kind}/${o.metadata.name}`);
+      });
+      const file = path.join(dir, `${overlay}.ts`);
+      writeFileSync(file, [...imports, ...lines].join('\n') + '\n');
+      return file;
+    });
+    const program = ts.createProgram(files, {
+      strict: true, noEmit: true, skipLibCheck: true, types: [],
+      target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.Preserve, moduleResolution: ts.ModuleResolutionKind.Bundler,
+    });
+    const problems = ts.getPreEmitDiagnostics(program).map((d) => {
+      const line = d.file && d.start !== undefined ? d.file.text.slice(d.file.text.lastIndexOf('\n', d.start) + 1, d.file.text.indexOf('\n', d.start)) : '';
+      return `${ts.flattenDiagnosticMessageText(d.messageText, ' ')} (${/\/\/ (.*)$/.exec(line)?.[1] ?? d.file?.fileName})`;
+    });
+    expect(problems).toEqual([]);
+  }, 120_000);
 });

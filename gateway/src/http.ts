@@ -8,7 +8,8 @@ import type { Readiness } from './readiness';
 interface Deps {
   apollo: ApolloServer<GatewayContext>;
   context: (req: IncomingMessage) => Promise<GatewayContext>;
-  readiness: () => Promise<Readiness>;
+  /** `self`: this instance only (loaded, not draining), for a balancer's health check; else every subgraph too. */
+  readiness: (self?: boolean) => Promise<Readiness>;
   bodyLimit: number;
   /** Deeper JSON in the body or a GET parameter gets 400 BAD_REQUEST. */
   jsonMaxDepth: number;
@@ -29,7 +30,7 @@ export function httpHandler(deps: Deps) {
         case '/healthz':
           return sendJson(res, 200, { status: 'ok' });
         case '/readyz': {
-          const readiness = await deps.readiness();
+          const readiness = await deps.readiness(url.searchParams.get('scope') === 'self');
           return sendJson(res, readiness.status === 'ready' ? 200 : 503, readiness);
         }
         case '/graphql':

@@ -162,7 +162,14 @@ export async function startGateway(config: GatewayConfig): Promise<{ server: Ser
       apollo,
       context: async (req) => ({ ...(await context(req.headers)), clientIp: clientIp(req, config.TRUST_PROXY) }),
       // Draining (SIGTERM): 503 at once, so balancers stop sending while requests in flight finish.
-      readiness: async () => (requests?.draining ? { status: 'draining', supergraph: loaded ? 'loaded' : 'not loaded', subgraphs: {}, redis: 'draining' } : probe()),
+      // `/readyz?scope=self` (HAProxy's check): this instance alone; a slow subgraph must not take
+      // every gateway out of the balancer at once.
+      readiness: async (self) =>
+        requests?.draining
+          ? { status: 'draining', supergraph: loaded ? 'loaded' : 'not loaded', subgraphs: {}, redis: 'draining' }
+          : self
+            ? { status: loaded ? 'ready' : 'not ready', supergraph: loaded ? 'loaded' : 'not loaded', subgraphs: {}, redis: 'not checked (scope=self)' }
+            : probe(),
       bodyLimit: config.BODY_LIMIT_BYTES,
       jsonMaxDepth: config.JSON_MAX_DEPTH,
       requestTimeoutMs: config.REQUEST_TIMEOUT_MS,

@@ -90,7 +90,9 @@ export function haproxyConfig(opts: { socket: string; services: Balanced[]; chec
       '',
       `backend ${s.name}`,
       '  balance leastconn',
-      '  option httpchk GET /readyz',
+      // The gateway's own readiness (`scope=self`): its deep /readyz also probes every subgraph,
+      // and one slow subgraph would take every gateway out together. Subgraphs check their database.
+      `  option httpchk GET ${s.name === 'gateway' ? '/readyz?scope=self' : '/readyz'}`,
       '  http-check expect status 200',
       `  default-server check inter ${inter} fastinter ${Math.max(100, Math.round(inter / 4))} downinter ${inter} rise 1 fall 2`,
       ...s.servers.map((srv) => `  server ${srv.name} 127.0.0.1:${srv.port}`),

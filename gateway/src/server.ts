@@ -1,7 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import type { DocumentNode } from 'graphql';
@@ -18,6 +17,7 @@ import { loadManifest, persistedQueries } from './plugins/persisted-queries';
 import { redisKeyValueCache } from './redis-cache';
 import { clientIp, rateLimit } from './plugins/rate-limit';
 import { responseCache } from './plugins/response-cache';
+import { offlineCapableSandbox } from './plugins/sandbox';
 import { upstreamRefusals } from './plugins/upstream-refusals';
 import { incrementalDelivery } from './plugins/incremental-delivery';
 import { memoryCacheStore, redisCacheStore } from './cache-store';
@@ -103,7 +103,7 @@ export async function startGateway(config: GatewayConfig): Promise<{ server: Ser
     // A header no browser sends on its own: GET with an API key is not a CSRF risk.
     csrfPrevention: { requestHeaders: ['x-apollo-operation-name', 'apollo-require-preflight', 'x-api-key'] },
     plugins: [
-      config.production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
+      config.production ? ApolloServerPluginLandingPageDisabled() : offlineCapableSandbox(),
       persistedQueries({ manifest }),
       limits,
       cachePolicy({ maxAge: config.HTTP_CACHE_MAX_AGE_SECONDS }),

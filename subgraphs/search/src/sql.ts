@@ -98,7 +98,11 @@ export const RATING_STEPS = [4, 3, 2, 1];
 /**
  * Total and facets in one statement over the matching documents. Multi-select: each facet counts
  * under every active filter except its own, so choosing a category still shows the other
- * categories' counts. Rows: (facet, key, count).
+ * categories' counts. One pass: the matching documents are grouped once by GROUPING SETS
+ * (category, vendor, price bucket, and all of them for the total, rating steps and stock), each
+ * facet's count a FILTER under its own conditions (a materialized CTE scanned six times, with
+ * the rating steps as a cross join, took several times longer on every visible document).
+ * Rows: (facet, key, count); category/vendor/price entries only with a count.
  */
 export function facetStatement(req: SearchRequest, priceBounds: number[]): Statement {
   const p = new Params();
@@ -107,18 +111,30 @@ export function facetStatement(req: SearchRequest, priceBounds: number[]): State
   const all = (except?: keyof typeof f) =>
     (Object.keys(f) as (keyof typeof f)[]).filter((k) => k !== except).map((k) => `f_${k}`).join(' AND ');
   const bounds = p.add(priceBounds);
-  const text = `WITH m AS MATERIALIZED (
-      SELECT category_id, vendor_id, price, rating, in_stock,
+  const steps = RATING_STEPS.map((s) => Math.trunc(s));
+  const text = `WITH m AS (
+      SELECT category_id, vendor_id, width_bucket(price, ${bounds}::numeric[]) AS bucket, rating, in_stock,
         ${f.category} AS f_category, ${f.vendor} AS f_vendor, ${f.price} AS f_price, ${f.rating} AS f_rating, ${f.stock} AS f_stock
       FROM search_products WHERE ${VISIBLE} AND ${match.where}
+    ), g AS (
+      SELECT GROUPING(category_id, vendor_id, bucket) AS grp, category_id::text AS category, vendor_id::text AS vendor, bucket::text AS bucket,
+        count(*) FILTER (WHERE ${all()}) AS n_total,
+        count(*) FILTER (WHERE ${all('category')}) AS n_category,
+        count(*) FILTER (WHERE ${all('vendor')}) AS n_vendor,
+        count(*) FILTER (WHERE ${all('price')}) AS n_price,
+        ${steps.map((s) => `count(*) FILTER (WHERE ${all('rating')} AND rating >= ${s}) AS n_rating_${s}`).join(',\n        ')},
+        count(*) FILTER (WHERE ${all('stock')} AND in_stock) AS n_stock
+      FROM m GROUP BY GROUPING SETS ((category_id), (vendor_id), (bucket), ())
     )
-    SELECT 'total' AS facet, '' AS key, count(*)::int AS count FROM m WHERE ${all()}
-    UNION ALL SELECT 'category', category_id::text, count(*)::int FROM m WHERE ${all('category')} GROUP BY category_id
-    UNION ALL SELECT 'vendor', vendor_id::text, count(*)::int FROM m WHERE ${all('vendor')} GROUP BY vendor_id
-    UNION ALL SELECT 'price', width_bucket(price, ${bounds}::numeric[])::text, count(*)::int FROM m WHERE ${all('price')} GROUP BY 2
-    UNION ALL SELECT 'rating', s::text, count(*) FILTER (WHERE rating >= s)::int
-      FROM m CROSS JOIN unnest(${p.add(RATING_STEPS)}::int[]) AS s WHERE ${all('rating')} GROUP BY s
-    UNION ALL SELECT 'stock', '', count(*) FILTER (WHERE in_stock)::int FROM m WHERE ${all('stock')}`;
+    SELECT x.facet, x.key, x.count::int AS count FROM g CROSS JOIN LATERAL (VALUES
+      ('category', g.category, g.n_category, g.grp = 3),
+      ('vendor', g.vendor, g.n_vendor, g.grp = 5),
+      ('price', g.bucket, g.n_price, g.grp = 6),
+      ('total', '', g.n_total, g.grp = 7),
+      ${steps.map((s) => `('rating', '${s}', g.n_rating_${s}, g.grp = 7)`).join(',\n      ')},
+      ('stock', '', g.n_stock, g.grp = 7)
+    ) AS x(facet, key, count, used)
+    WHERE x.used AND (x.count > 0 OR x.facet IN ('total', 'rating', 'stock'))`;
   return { text, values: p.values };
 }
 

@@ -1,11 +1,12 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import type { Server } from 'node:http';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { ensureWebBuild, serveWeb } from '@cloudlab/ops/web';
+import { WEB_DIST, ensureWebBuild, serveWeb } from '@cloudlab/ops/web';
 import { gql, login } from './support/client';
 import { freePort } from './support/ports';
 
@@ -69,6 +70,19 @@ describe.skipIf(!CHROMIUM)(`the web app in a browser${CHROMIUM ? '' : ' (skipped
     const card = page.getByTestId('product-card').filter({ hasText: / in stock/ }).first();
     return (await card.getByRole('heading', { level: 3 }).textContent())!;
   }
+
+  it('keeps the production build within its size budget (README: entry ≤ 120 kB gzip, dashboard ≤ 150 kB)', () => {
+    const gz = (file: string) => gzipSync(readFileSync(path.join(WEB_DIST, 'assets', file))).length;
+    const html = readFileSync(path.join(WEB_DIST, 'index.html'), 'utf8');
+    const entry = [...html.matchAll(/(?:src|href)="\/assets\/([^"]+)"/g)].map((m) => m[1]!);
+    const dashboard = readdirSync(path.join(WEB_DIST, 'assets')).filter((f) => f.startsWith('Dashboard-'));
+    const entryKb = entry.reduce((n, f) => n + gz(f), 0) / 1024;
+    const dashboardKb = dashboard.reduce((n, f) => n + gz(f), 0) / 1024;
+    console.info(`bundle: entry ${entryKb.toFixed(1)} kB gzip (${entry.join(', ')}), dashboard ${dashboardKb.toFixed(1)} kB gzip`);
+    expect(entry.length).toBeGreaterThan(0);
+    expect(entryKb).toBeLessThan(120);
+    expect(dashboardKb).toBeLessThan(150);
+  });
 
   it('browse → search → product → cart → sign in → place order → CONFIRMED live, sending manifest ids only', async () => {
     const { page, graphqlRequests, close } = await newPage();

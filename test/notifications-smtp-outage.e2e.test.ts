@@ -92,7 +92,7 @@ afterAll(async () => {
   await gate?.down();
   await sink?.close();
   await closeDbs();
-}, 120_000);
+}, 180_000);
 
 describe('an SMTP outage', () => {
   it('orders still confirm and notify in-app; the e-mail waits in the outbox, is retried, and arrives exactly once when the server is back', async () => {

@@ -24,32 +24,37 @@ async function parse(raw: string | NodeJS.ReadableStream): Promise<Mail> {
  * its REST API (GREENMAIL_API_URL); unset, notifications' in-process development mailbox, read at
  * `/dev/mailbox.json` on notifications' port.
  */
-export function mailServer(notificationsUrl: string): { kind: 'greenmail' | 'development'; smtpUrl: string | null; read: (to: string) => Promise<Mail[]> } {
+export function mailServer(notificationsUrl: string): { kind: 'greenmail' | 'development'; smtpUrl: string | null; read: (to: string, messageId?: string) => Promise<Mail[]> } {
   const smtpUrl = process.env.SMTP_URL || null;
   if (smtpUrl) {
     const api = process.env.GREENMAIL_API_URL;
     if (!api) throw new Error('SMTP_URL is set but GREENMAIL_API_URL is not: the tests cannot read that server’s mail (see ops/services/greenmail.sh)');
-    return { kind: 'greenmail', smtpUrl, read: (to) => greenMail(api, to) };
+    return { kind: 'greenmail', smtpUrl, read: (to, messageId) => greenMail(api, to, messageId) };
   }
   return {
     kind: 'development',
     smtpUrl: null,
-    read: async (to) => {
+    read: async (to, messageId) => {
       const res = await fetch(new URL(`/dev/mailbox.json?to=${encodeURIComponent(to)}`, notificationsUrl));
       if (!res.ok) throw new Error(`development mailbox answered ${res.status}`);
       const rows = (await res.json()) as { message_id: string | null; to_address: string; subject: string; html: string | null; text: string | null }[];
-      return rows.map((r) => ({ messageId: r.message_id, to: r.to_address, subject: r.subject, html: r.html, text: r.text }));
+      return rows
+        .filter((r) => messageId === undefined || r.message_id === messageId)
+        .map((r) => ({ messageId: r.message_id, to: r.to_address, subject: r.subject, html: r.html, text: r.text }));
     },
   };
 }
 
-/** GreenMail's REST API: a mailbox exists once mail arrived for it (before that: 4xx, i.e. none). */
-async function greenMail(api: string, to: string): Promise<Mail[]> {
+/**
+ * GreenMail's REST API: a mailbox exists once mail arrived for it (before that: 4xx, i.e. none).
+ * With `messageId`, only those messages are parsed (a demo customer's inbox grows over a run).
+ */
+async function greenMail(api: string, to: string, messageId?: string): Promise<Mail[]> {
   const res = await fetch(new URL(`/api/user/${encodeURIComponent(to)}/messages/INBOX`, api));
   if (res.status === 400 || res.status === 404) return [];
   if (!res.ok) throw new Error(`GreenMail API answered ${res.status}: ${await res.text()}`);
-  const messages = (await res.json()) as { mimeMessage: string }[];
-  return Promise.all(messages.map((m) => parse(m.mimeMessage)));
+  const messages = (await res.json()) as { 'Message-ID'?: string; mimeMessage: string }[];
+  return Promise.all(messages.filter((m) => messageId === undefined || m['Message-ID'] === messageId).map((m) => parse(m.mimeMessage)));
 }
 
 /** A real SMTP server in the test process (smtp-server) that keeps every message it accepts. */

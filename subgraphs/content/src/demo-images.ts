@@ -57,13 +57,13 @@ export async function seed(q: Queryable, plan: DemoPlan): Promise<void> {
   await insertRows(
     q,
     'media',
-    { id: 'uuid', product_id: 'uuid', vendor_id: 'uuid', status: 'text', declared_type: 'text', declared_size: 'int', upload_key: 'text', content_type: 'text', width: 'int', height: 'int', alt: 'text', position: 'int', variants: 'jsonb', expires_at: 'timestamptz' },
+    { id: 'uuid', product_id: 'uuid', vendor_id: 'uuid', status: 'text', declared_type: 'text', declared_size: 'int', upload_key: 'text', content_type: 'text', width: 'int', height: 'int', alt: 'text', position: 'int', expires_at: 'timestamptz', demo_seed: 'int', demo_index: 'int' },
     products.map((p, i) => {
       const { width, height } = recipe(plan.sizes.seed, i);
       return {
         id: demoId('media', i), product_id: p.id, vendor_id: p.vendorId, status: 'READY', declared_type: 'image/png', declared_size: 0,
         upload_key: `uploads/${demoId('media', i)}`, content_type: 'image/png', width, height, alt: p.name, position: 0,
-        variants: JSON.stringify(demoVariants(plan.sizes.seed, i)), expires_at: p.createdAt,
+        expires_at: p.createdAt, demo_seed: plan.sizes.seed, demo_index: i,
       };
     }),
   );

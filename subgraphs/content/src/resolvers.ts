@@ -1,6 +1,7 @@
 import { unauthenticated, type Viewer } from '@cloudlab/kit';
 import type { Context } from './loaders';
 import type { Resolvers } from './generated/resolvers';
+import { demoVariants } from './demo-images';
 import * as media from './media-service';
 import type { MediaDeps } from './media-service';
 
@@ -24,7 +25,7 @@ export function createResolvers(deps: () => Omit<MediaDeps, 'db' | 'log'>) {
       __resolveReference: (ref, ctx) => ctx.loaders.media.load(ref.id),
       width: (m) => m.width,
       height: (m) => m.height,
-      variants: (m) => m.variants,
+      variants: (m) => (m.demo_index !== null && m.demo_seed !== null ? demoVariants(m.demo_seed, m.demo_index) : m.variants),
       product: (m) => ({ __typename: 'Product', id: m.product_id }),
     },
     MediaVariant: {

@@ -19,9 +19,12 @@ export interface MediaRow {
   variants: StoredVariant[];
   created_by: string | null;
   expires_at: Date;
+  /** A generated demo image: its variants follow from these (demo-images.ts), `variants` is empty. */
+  demo_seed: number | null;
+  demo_index: number | null;
 }
 
-const COLUMNS = 'id, product_id, vendor_id, status, declared_type, declared_size, upload_key, content_type, byte_size, width, height, alt, position, variants, created_by, expires_at';
+const COLUMNS = 'id, product_id, vendor_id, status, declared_type, declared_size, upload_key, content_type, byte_size, width, height, alt, position, variants, created_by, expires_at, demo_seed, demo_index';
 
 export async function productOwner(q: Queryable, productId: string): Promise<string | null> {
   return (await q.query<{ vendor_id: string }>('SELECT vendor_id FROM products WHERE id = $1', [productId])).rows[0]?.vendor_id ?? null;

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -16,9 +16,19 @@ import { freePort } from './support/ports';
  * killed with SIGKILL: at most the requests it held fail.
  */
 const ROOT = path.join(__dirname, '..');
+// Heavy (23 processes plus HAProxy and an embedded PostgreSQL: 20 instances need more connections
+// than a shared server may allow): runs with E2E_REPLICAS=1 where HAProxy is installed.
+const haproxy = (() => {
+  try {
+    return execFileSync('sh', ['-c', 'command -v haproxy'], { encoding: 'utf8' }).trim();
+  } catch {
+    return '';
+  }
+})();
 const storefront = contract('storefront');
 const commerce = contract('commerce');
-const serverUrl = process.env.DATABASE_URL || undefined;
+// Always the embedded server (max_connections 300): 20 subgraph instances hold more connections than a shared server allows.
+const serverUrl: string | undefined = undefined;
 const dbPrefix = `roll_${Date.now().toString(36)}_${process.pid}_`;
 const dataDir = mkdtempSync(path.join(tmpdir(), 'cloudlab-rollout-'));
 chmodSync(dataDir, 0o755); // as root, embedded PostgreSQL runs as `postgres`, which must reach it
@@ -52,7 +62,7 @@ async function post(url: string, query: string, variables: Record<string, unknow
   return { status: res.status, body: (await res.json()) as { data?: any; errors?: { message: string }[] } };
 }
 
-describe('pnpm start --replicas 2 and pnpm rollout', () => {
+describe.skipIf(!haproxy || !process.env.E2E_REPLICAS)('pnpm start --replicas 2 and pnpm rollout', () => {
   it('restarts every instance under browsing and ordering with zero failed requests; SIGKILL of a gateway costs at most what it held', async () => {
     const gatewayPort = await freePort();
     // Consecutive ports below Linux's ephemeral range (subgraph fronts, then the instances).

@@ -1,8 +1,8 @@
 import '@cloudlab/kit/telemetry/register';
-import { readModelFiles, runSubgraph, subgraphFiles, type SubgraphDefinition } from '@cloudlab/kit';
+import { createLogger, readModelFiles, runSubgraph, subgraphFiles, type SubgraphDefinition } from '@cloudlab/kit';
 import { consumes } from './events';
 import { openSearchEngine } from './opensearch/engine';
-import { indexerTimer } from './opensearch/indexer';
+import { indexCaughtUp, indexerTimer } from './opensearch/indexer';
 import { createLoaders, type Loaders } from './loaders';
 import type { Resolvers } from './generated/resolvers';
 import { resolvers } from './resolvers';
@@ -27,6 +27,10 @@ export const definition: SubgraphDefinition<Loaders, Resolvers> = {
   // The demo documents precede catalog's events: a rebuild writes them before the replay.
   readModel: { ...readModelFiles(__dirname), baseline },
   timers: openSearchEngine() ? [indexerTimer(openSearchEngine()!)] : [],
+  // Awaited before the subgraph listens: with OpenSearch, not before its index has caught up once.
+  routes: async () => {
+    if (openSearchEngine()) await indexCaughtUp(createLogger('search'));
+  },
 };
 
 if (require.main === module) void runSubgraph(definition);

@@ -35,6 +35,8 @@ const COLUMNS = `p.id, p.listed, p.archived, p.name, p.description, p.category_i
 export class Indexer {
   private created = new Set<string>();
   private aliasTarget: string | null | undefined;
+  /** The alias has pointed at the current generation's index with its queue empty at least once. */
+  caughtUpOnce = false;
 
   constructor(private readonly e: OpenSearchEngine, private readonly log: Logger) {}
 
@@ -125,6 +127,16 @@ export class Indexer {
     );
     const current = rows.find((r) => r.current);
     if (!current) return 0;
+    const index = this.e.indexOf(current.generation);
+    if (this.aliasTarget === undefined) {
+      // No alias at all (a first start): on the current index at once, so searches answer (with
+      // what is indexed so far) instead of failing while it fills. A rebuild's swap waits (below).
+      await this.ensureIndex(index);
+      const res = await this.e.client.indices.getAlias({ name: this.e.alias }, ADMIN).catch(() => null);
+      const holders = res ? Object.keys(res.body as object) : [];
+      if (!holders.length) await this.swapAlias(index, rows.map((r) => r.generation));
+      else this.aliasTarget = holders.length === 1 ? holders[0]! : null;
+    }
     let written = 0;
     let caughtUp = false;
     for (const g of rows.filter((r) => r.generation >= current.generation)) {
@@ -132,22 +144,40 @@ export class Indexer {
       written += n.written;
       if (g.current) caughtUp = n.complete;
     }
-    const index = this.e.indexOf(current.generation);
     // The alias moves to a (rebuilt) generation's index once that has caught up.
     if (this.aliasTarget !== index && caughtUp) await this.swapAlias(index, rows.map((r) => r.generation));
+    if (this.aliasTarget === index && caughtUp) this.caughtUpOnce = true;
     return written;
   }
 }
 
+let shared: Indexer | null = null;
+
 /** The timer the subgraph runs when OPENSEARCH_URL is set (server.ts). */
 export function indexerTimer(e: OpenSearchEngine) {
-  let indexer: Indexer | null = null;
   return {
     name: 'opensearch-indexer',
     everyMs: config.SEARCH_INDEX_INTERVAL_MS,
     run: async ({ db, log }: { db: Db; log: Logger }) => {
-      indexer ??= new Indexer(e, log);
-      await indexer.tick(db);
+      shared ??= new Indexer(e, log);
+      await shared.tick(db);
     },
   };
+}
+
+/**
+ * At start (server.ts, before the subgraph listens): waits until the index has caught up with the
+ * read model once (a first start indexes every document), at most SEARCH_INDEX_START_WAIT_MS, so
+ * a new instance does not answer from a half-filled index.
+ */
+export async function indexCaughtUp(log: Logger): Promise<void> {
+  const started = Date.now();
+  while (!shared?.caughtUpOnce) {
+    if (Date.now() - started > config.SEARCH_INDEX_START_WAIT_MS) {
+      log.warn({ waitedMs: Date.now() - started }, 'opensearch index not caught up yet; serving anyway');
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  log.info({ ms: Date.now() - started }, 'opensearch index caught up');
 }

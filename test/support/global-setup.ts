@@ -31,6 +31,8 @@ export default async function setup(project: TestProject) {
     dbPrefix,
     gatewayPort: await freePort(),
     subgraphPorts,
+    // A busy machine may need longer for every subgraph to migrate and seed (ops/config.ts START_TIMEOUT_MS).
+    ...(process.env.START_TIMEOUT_MS ? { startTimeoutMs: Number(process.env.START_TIMEOUT_MS) } : {}),
     env: {
       LOG_LEVEL: 'warn',
       OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,

@@ -64,7 +64,10 @@ describe.skipIf(!CHROMIUM)(`the web app in a browser${CHROMIUM ? '' : ' (skipped
     await page.getByLabel('E-mail').fill(email);
     await page.getByLabel('Password').fill('cloudlab-demo');
     await page.getByRole('button', { name: 'Sign in' }).click();
+    await signedIn(page);
   }
+  /** Signing in hashes a password (scrypt): on a busy machine that takes a while. */
+  const signedIn = (page: Page) => page.getByRole('button', { name: /^Sign out/ }).waitFor({ timeout: 60_000 });
   /** The first product on the home page that shows stock. */
   async function productInStock(page: Page): Promise<string> {
     const card = page.getByTestId('product-card').filter({ hasText: / in stock/ }).first();
@@ -139,6 +142,7 @@ describe.skipIf(!CHROMIUM)(`the web app in a browser${CHROMIUM ? '' : ' (skipped
     await page.getByLabel('E-mail').fill(`web-${randomUUID()}@cloudlab.test`);
     await page.getByLabel('Password').fill('correct-horse-battery');
     await page.getByRole('button', { name: 'Sign up' }).click();
+    await signedIn(page);
     await page.getByRole('link', { name: 'Cart (1)' }).click();
     await page.getByLabel('Payment').selectOption('tok_declined');
     await page.getByRole('button', { name: 'Place order' }).click();

@@ -103,7 +103,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   const subgraphUrls = Object.fromEntries(
     SUBGRAPHS.map(({ name }) => [name, defaultSubgraphUrl(opts.subgraphPorts[name]!)]),
   );
-  const startTimeout = opts.startTimeoutMs ?? 120_000;
+  // START_TIMEOUT_MS also reaches stacks started by tests and benchmarks (a loaded machine needs more).
+  const startTimeout = opts.startTimeoutMs ?? (Number(process.env.START_TIMEOUT_MS) || 120_000);
   const replicas = Math.max(1, opts.replicas ?? 1);
   const balanced = replicas > 1;
   const instances: Instance[] = [];

@@ -25,7 +25,7 @@ export function gatewayConfig(argv: string[] = process.argv.slice(2), source = p
       // Per-subgraph circuit breaker (breaker.ts): this many failed fetches in a row open it; an
       // open circuit fails fast for SUBGRAPH_BREAKER_HALF_OPEN_MS, then one probe may close it. 0: no breaker.
       SUBGRAPH_BREAKER_FAILURES: env.int(5, 0),
-      SUBGRAPH_BREAKER_HALF_OPEN_MS: env.int(5000, 10),
+      SUBGRAPH_BREAKER_HALF_OPEN_MS: env.int(2000, 10),
       // Per-subgraph bulkhead: fetches at once, and waiting; beyond both, refused at once. 0: unbounded.
       SUBGRAPH_MAX_CONCURRENT: env.int(64, 0),
       SUBGRAPH_MAX_QUEUED: env.int(1000, 0),

@@ -16,7 +16,7 @@ export const config = loadConfigOrExit({
   SEARCH_INDEX_INTERVAL_MS: env.int(100, 10),
   SEARCH_INDEX_BATCH: env.int(1_000, 1),
   // At start, the longest wait for the OpenSearch index to catch up before serving (0: none).
-  SEARCH_INDEX_START_WAIT_MS: env.int(120_000, 0),
+  SEARCH_INDEX_START_WAIT_MS: env.int(60_000, 0),
 });
 
 /**

@@ -100,6 +100,9 @@ describe('@defer through the shared gateway', () => {
       expect(streamed.contentType).toBe('multipart/mixed; boundary="-"; deferSpec=20220824');
       const [first, ...rest] = streamed.parts;
       expect(first!.hasNext).toBe(true);
+      // A loaded machine may time a subgraph out (SUBGRAPH_TIMEOUT_MS): ask again.
+      const timedOut = (part: Part) => JSON.stringify(part).includes('SUBGRAPH_TIMEOUT');
+      if (attempt < 2 && streamed.parts.some(timedOut)) continue;
       expect(first!.errors).toBeUndefined();
       expect(first!.data.product.name).toEqual(expect.any(String));
       expect(first!.data.product).not.toHaveProperty('reviews');
@@ -109,6 +112,7 @@ describe('@defer through the shared gateway', () => {
       expect(items[0]!.data.reviews.edges.length).toBeGreaterThan(0);
       // The same page asked without @defer (the contract's ProductPage).
       const plain = await send(inject('gatewayUrl'), PRODUCT_PAGE, { id: productId });
+      if (attempt < 2 && timedOut(plain.parts[0]!)) continue;
       expect(plain.parts[0]!.errors).toBeUndefined();
       // Live stock may move between the two requests (other stories order): then ask again.
       if (attempt < 2 && JSON.stringify(merged(streamed.parts).product.stock) !== JSON.stringify(plain.parts[0]!.data.product.stock)) continue;
@@ -135,7 +139,9 @@ describe('@defer with the reviews subgraph held back', () => {
 
   beforeAll(async () => {
     reviews = await heldProxy(inject('subgraphUrls').reviews!);
-    gateway = await startGatewayProcess({ SUBGRAPH_REVIEWS_URL: reviews.url, RESPONSE_CACHE_ENABLED: 'true', REDIS_URL: '' });
+    const env = { SUBGRAPH_REVIEWS_URL: reviews.url, RESPONSE_CACHE_ENABLED: 'true', REDIS_URL: '' };
+    // A busy machine may take longer than startGatewayProcess waits: one more try.
+    gateway = await startGatewayProcess(env).catch(() => startGatewayProcess(env));
   });
   afterAll(async () => {
     reviews.holding = false;

@@ -67,7 +67,12 @@ describe.skipIf(!CHROMIUM)(`the web app in a browser${CHROMIUM ? '' : ' (skipped
     await signedIn(page);
   }
   /** Signing in hashes a password (scrypt): on a busy machine that takes a while. */
-  const signedIn = (page: Page) => page.getByRole('button', { name: /^Sign out/ }).waitFor({ timeout: 60_000 });
+  async function signedIn(page: Page) {
+    const out = page.getByRole('button', { name: /^Sign out/ });
+    const alert = page.getByRole('alert');
+    await out.or(alert).first().waitFor({ timeout: 60_000 });
+    if (!(await out.isVisible())) throw new Error(`sign-in failed: ${await alert.first().textContent()}`);
+  }
   /** The first product on the home page that shows stock. */
   async function productInStock(page: Page): Promise<string> {
     const card = page.getByTestId('product-card').filter({ hasText: / in stock/ }).first();
@@ -109,9 +114,16 @@ describe.skipIf(!CHROMIUM)(`the web app in a browser${CHROMIUM ? '' : ' (skipped
     await page.getByRole('searchbox').fill(name);
     await page.getByRole('searchbox').press('Enter');
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe(`Results for “${name}”`);
+    const requestsSoFar = () => page.evaluate(() => (globalThis as unknown as { __cloudlabRequests: { name: string; transport: string }[] }).__cloudlabRequests);
+    const beforeProduct = (await requestsSoFar()).length;
     await page.getByRole('list', { name: 'Search results' }).getByRole('heading', { level: 3, name, exact: true }).first().click();
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe(name);
     await page.getByTestId('stock').filter({ hasText: / in stock/ }).waitFor();
+    await page.getByRole('heading', { name: 'Customers also bought' }).waitFor();
+    const productView = (await requestsSoFar()).slice(beforeProduct);
+    console.info(`product page: ${productView.length} GraphQL operations (${productView.map((r) => `${r.name}/${r.transport}`).join(', ')})`);
+    // The product, also-bought, and live stock: nothing else.
+    expect(productView.map((r) => r.name).sort()).toEqual(['AlsoBought', 'ProductPage', 'StockChanged']);
     await shot(page, 'product');
     await page.getByRole('button', { name: 'Add to cart' }).click();
     await page.getByRole('link', { name: 'Go to cart' }).click();
@@ -189,6 +201,7 @@ describe.skipIf(!CHROMIUM)(`the web app in a browser${CHROMIUM ? '' : ' (skipped
     await page.getByRole('navigation', { name: 'Dashboard' }).getByRole('link', { name: 'Products' }).click();
     await page.getByRole('button', { name: `Archive ${name}` }).click();
     await page.getByRole('status').filter({ hasText: `${name} archived` }).waitFor();
+    created.length = 0; // archived by the story itself: nothing left for afterAll
     await expect
       .poll(
         async () => {

@@ -43,7 +43,7 @@ beforeAll(async () => {
   expect(created.body.errors).toBeUndefined();
   productId = created.body.data.createProduct.id;
   // Content learns of the product (and its vendor) from catalog's ProductCreated.
-  await until(async () => (await subgraphDb('content').query('SELECT 1 FROM products WHERE id = $1', [productId])).rowCount, 'content to list the product');
+  await until(async () => (await subgraphDb('content').query('SELECT 1 FROM products WHERE id = $1', [productId])).rowCount, 'content to list the product', 60_000);
 });
 afterAll(async () => {
   // Other stories count and list the demo catalog.

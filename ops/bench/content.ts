@@ -9,7 +9,7 @@ import { gatewayClient } from './measure';
 import { percentiles } from './stats';
 
 /**
- * `pnpm bench content [--uploads N] [--quick]`: product images.
+ * `pnpm bench content [--uploads N] [--quick] [--variants-only]`: product images.
  *   1. variants: makeVariants on a 12-megapixel (4000×3000) JPEG photo in this process — one
  *      decode, thumb/card/full × WebP/JPEG — as variants per second and ms per photo.
  *   2. upload → ready on a fresh stack (S3_ENDPOINT set: that store, e.g. ops/services/s3proxy.sh;
@@ -36,6 +36,10 @@ async function main() {
   const msPerPhoto = (seconds * 1000) / runs;
   console.log(`variants: ${made} in ${seconds.toFixed(2)} s → ${variantsPerSecond.toFixed(1)} variants/s, ${msPerPhoto.toFixed(0)} ms per photo (6 variants)`);
 
+  if (process.argv.includes('--variants-only')) {
+    console.log(JSON.stringify({ bench: 'content', photo_bytes: photo.length, variants_per_second: Number(variantsPerSecond.toFixed(1)), ms_per_photo: Math.round(msPerPhoto), cpus: cpus().length, load1: Number(loadavg()[0]!.toFixed(1)) }));
+    return;
+  }
   const stack = await benchStack({
     env: { SEED_PRODUCTS: '200', SEED_REVIEWS: '200', SEED_CUSTOMERS: '50' },
     output: (name, line) => /"level":(50|60)|FATAL|exited/.test(line) && process.stderr.write(`[${name}] ${line}\n`),

@@ -122,8 +122,8 @@ describe.skipIf(!CHROMIUM)(`the web app in a browser${CHROMIUM ? '' : ' (skipped
     await page.getByRole('heading', { name: 'Customers also bought' }).waitFor();
     const productView = (await requestsSoFar()).slice(beforeProduct);
     console.info(`product page: ${productView.length} GraphQL operations (${productView.map((r) => `${r.name}/${r.transport}`).join(', ')})`);
-    // The product, also-bought, and live stock: nothing else.
-    expect(productView.map((r) => r.name).sort()).toEqual(['AlsoBought', 'ProductPage', 'StockChanged']);
+    // The product, its pictures, also-bought, and live stock: nothing else.
+    expect(productView.map((r) => r.name).sort()).toEqual(['AlsoBought', 'ProductImages', 'ProductPage', 'StockChanged']);
     await shot(page, 'product');
     await page.getByRole('button', { name: 'Add to cart' }).click();
     await page.getByRole('link', { name: 'Go to cart' }).click();

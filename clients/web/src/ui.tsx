@@ -45,8 +45,20 @@ export function Stars({ rating }: { rating: number | null | undefined }) {
   );
 }
 
-/** A product's picture. The public schema has no `Product.images` yet (content is being built): a placeholder. */
-export function ProductImage({ name }: { name: string }) {
+export interface ImageVariant {
+  name: string;
+  url: string;
+  width: number;
+  height: number;
+  contentType: string;
+}
+
+/** A product's picture: its image's variant (WebP, else JPEG) when it has one, else a placeholder. */
+export function ProductImage({ name, image }: { name: string; image?: { alt: string | null; variants: ImageVariant[] } | undefined }) {
+  const pick = (kind: string) => image?.variants.find((v) => v.name === kind && v.contentType === 'image/webp') ?? image?.variants.find((v) => v.name === kind);
+  const variant = pick('full') ?? pick('card') ?? image?.variants[0];
+  if (variant)
+    return <img className="product-image" src={variant.url} width={variant.width} height={variant.height} alt={image?.alt ?? name} style={{ objectFit: 'cover', width: '100%', height: 'auto' }} />;
   const hue = [...name].reduce((h, c) => (h * 31 + c.charCodeAt(0)) % 360, 7);
   return (
     <div className="product-image" role="img" aria-label={`${name} (no picture yet)`} style={{ background: `hsl(${hue} 45% 85%)` }}>

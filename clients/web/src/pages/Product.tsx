@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { useQuery, useSubscription } from 'urql';
-import { AlsoBought, ProductPage as ProductPageQuery, StockChanged } from '../generated/documents';
+import { AlsoBought, ProductImages, ProductPage as ProductPageQuery, StockChanged } from '../generated/documents';
 import { useCart } from '../cart';
 import { ErrorMessage, Loading, ProductImage, Stars, money } from '../ui';
 
@@ -9,6 +9,8 @@ export function ProductPage() {
   const { id = '' } = useParams();
   const [{ data, fetching, error }, refetch] = useQuery({ query: ProductPageQuery, variables: { id } });
   const [also] = useQuery({ query: AlsoBought, variables: { id } });
+  // Pictures come from the content subgraph; a placeholder until (or unless) there is one.
+  const [images] = useQuery({ query: ProductImages, variables: { id } });
   // Live stock: the first event replaces what the page loaded with.
   const [live] = useSubscription({ query: StockChanged, variables: { productIds: [id] } });
   const { add } = useCart();
@@ -21,7 +23,7 @@ export function ProductPage() {
   const reviews = product.reviews?.edges ?? [];
   return (
     <article className="product">
-      <ProductImage name={product.name} />
+      <ProductImage name={product.name} image={images.data?.product?.images[0]} />
       <div>
         <h1>{product.name}</h1>
         <p className="muted">

@@ -93,5 +93,5 @@ describe('circuit breaker per subgraph', () => {
     expect(back.body.errors).toBeUndefined();
     expect(back.body.data.products.edges[0].node.reviewCount).toEqual(expect.any(Number));
     expect(await metric(base, 'cloudlab_gateway_subgraph_circuit_state', { subgraph: 'reviews' })).toBe(0);
-  });
+  }, 180_000);
 });

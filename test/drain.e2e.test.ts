@@ -81,7 +81,7 @@ describe('graceful drain on SIGTERM', () => {
     // Everything sent before the signal (in flight when it came, or queued on a kept-alive socket) was answered.
     expect(failedBefore(samples, signalAt)).toEqual([]);
     expect(closes).toContain(1012);
-  });
+  }, 180_000);
 
   it('a subgraph under load answers every request in flight and exits 0', async () => {
     const port = await freePort();
@@ -129,5 +129,5 @@ describe('graceful drain on SIGTERM', () => {
     expect(exit, output.join('').slice(-2000)).toEqual({ code: 0, signal: null });
     expect(samples.filter((s) => s.start < signalAt).length).toBeGreaterThan(20);
     expect(failedBefore(samples, signalAt)).toEqual([]);
-  });
+  }, 180_000);
 });

@@ -280,9 +280,15 @@ export async function executeDeferred(
     }
     const label = deferred.label;
     if (label !== undefined) pending.delete(label);
-    const now = shaped(pending);
-    const items = itemsOf(deferred, label, phase.errors, sent, now, data, base.supergraphSchema, prepared, reported);
-    if (now.data) sent = now.data;
+    let items: IncrementalItem[];
+    try {
+      const now = shaped(pending);
+      items = itemsOf(deferred, label, phase.errors, sent, now, data, base.supergraphSchema, prepared, reported);
+      if (now.data) sent = now.data;
+    } catch (err) {
+      // Never leave the stream open: the part says what went wrong.
+      items = [{ data: null, path: [], ...(label && !label.startsWith(OWN_LABEL) ? { label } : {}), errors: [new GraphQLError(err instanceof Error ? err.message : String(err))] }];
+    }
     outstanding--;
     startAll(phase.deferred);
     push({ hasNext: outstanding > 0, ...(items.length ? { incremental: items } : {}) });

@@ -20,7 +20,9 @@ const tokens: Record<string, string> = {};
 beforeAll(async () => {
   accounts = await heldProxy(inject('subgraphUrls').accounts!);
   // A busy machine may take longer than startGatewayProcess waits: one more try.
-  gateway = await startGatewayProcess({ SUBGRAPH_ACCOUNTS_URL: accounts.url }).catch(() => startGatewayProcess({ SUBGRAPH_ACCOUNTS_URL: accounts.url }));
+  // No response cache: every request must reach the subgraphs for the counts to mean anything.
+  const env = { SUBGRAPH_ACCOUNTS_URL: accounts.url, RESPONSE_CACHE_ENABLED: 'false' };
+  gateway = await startGatewayProcess(env).catch(() => startGatewayProcess(env));
   for (const email of ['customer@cloudlab.dev', 'vendor@cloudlab.dev', 'admin@cloudlab.dev']) tokens[email] = await login(email);
   // The gateway fetches the token keys (JWKS) from accounts once: before the story counts.
   await ask(tokens['customer@cloudlab.dev']);
@@ -81,7 +83,7 @@ describe('sharing identical subgraph fetches in flight', () => {
   });
 
   it('ten identical Heavy queries at once send a fraction of the subgraph requests they send alone', async () => {
-    const alone = await startGatewayProcess({ SUBGRAPH_FETCH_DEDUPE: 'off' });
+    const alone = await startGatewayProcess({ SUBGRAPH_FETCH_DEDUPE: 'off', RESPONSE_CACHE_ENABLED: 'false' });
     try {
       const sent = async (g: GatewayProcess) =>
         (await (await fetch(metricsUrl(g.url))).text())

@@ -106,7 +106,9 @@ function deployment(svc: { name: string; port: number }, component: 'gateway' | 
     // A subgraph listens only after its migrations (and the demo seed, where enabled): the
     // startup probe gives it up to 5 minutes before liveness counts.
     startupProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 5, failureThreshold: 60 },
-    readinessProbe: { httpGet: { path: '/readyz', port: 'http' }, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 2 },
+    // The gateway's own readiness (supergraph loaded, not draining): `/readyz` without scope also
+    // fails while any subgraph is down, which would take every gateway out of its Service at once.
+    readinessProbe: { httpGet: { path: isGateway ? '/readyz?scope=self' : '/readyz', port: 'http' }, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 2 },
     livenessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 },
     resources: isGateway
       ? { requests: { cpu: '250m', memory: '384Mi' }, limits: { cpu: '2', memory: '1Gi' } }

@@ -176,7 +176,7 @@ describe.skipIf(!kubectl.bin).each(['dev', 'production'])('ops/k8s/overlays/%s',
       const port = (name: string) => c.ports.find((p: any) => p.name === name)?.containerPort;
       expect(port('http'), s.name).toBe(s.port);
       expect(port('metrics'), s.name).toBe(metricsPort(s.port));
-      expect(c.readinessProbe.httpGet, s.name).toEqual({ path: '/readyz', port: 'http' });
+      expect(c.readinessProbe.httpGet, s.name).toEqual({ path: s.name === 'gateway' ? '/readyz?scope=self' : '/readyz', port: 'http' });
       expect(c.livenessProbe.httpGet, s.name).toEqual({ path: '/healthz', port: 'http' });
       expect(d.spec.template.metadata.annotations['prometheus.io/port'], s.name).toBe(String(metricsPort(s.port)));
       expect(c.env.find((e: any) => e.name === 'PORT')?.value, s.name).toBe(String(s.port));

@@ -77,6 +77,9 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   const common: NodeJS.ProcessEnv = {
     ...process.env,
     APOLLO_TELEMETRY_DISABLED: '1',
+    // Children write to a pipe (their lines are prefixed here), so they would pick JSON: on a
+    // terminal, a development stack's logs are human-readable (kit/src/logger.ts).
+    ...(process.stdout.isTTY && !process.env.LOG_FORMAT && (process.env.NODE_ENV ?? 'development') === 'development' ? { LOG_FORMAT: 'pretty' } : {}),
     // Also kept in this process's env: benchmarks that call subgraphs directly need the gateway credential.
     INTERNAL_SECRET: (process.env.INTERNAL_SECRET ??= randomBytes(32).toString('hex')),
     // content keeps media (local driver) under DATA_DIR/media.

@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/pool';
 import type { EventEnvelope } from './envelope';
-import { recordEvent } from './outbox';
+import { recordEvent, recordEvents } from './outbox';
 import {
   Topics,
   domainOf,
@@ -40,6 +40,21 @@ export async function recordDomainEvent<D extends ProducingDomain, T extends Eve
   const parsed = parsePayload(event.type, event.data);
   if (!parsed.ok) throw new Error(`${domain} cannot record ${parsed.reason}`);
   return recordEvent(q, domain, { type: event.type, aggregateId: event.aggregateId, data: parsed.data });
+}
+
+/** `recordDomainEvent` for several events of one domain, each checked, written in one statement (outbox.ts: recordEvents). */
+export async function recordDomainEvents<D extends ProducingDomain, T extends EventTypeOf<D> & EventType>(
+  q: Queryable,
+  domain: D,
+  events: { type: T; aggregateId: string; data: EventInput<T> }[],
+): Promise<EventEnvelope<EventData<T>>[]> {
+  const checked = events.map((event) => {
+    if (domainOf(event.type) !== domain) throw new Error(`${event.type} is not an event of ${domain}`);
+    const parsed = parsePayload(event.type, event.data);
+    if (!parsed.ok) throw new Error(`${domain} cannot record ${parsed.reason}`);
+    return { type: event.type, aggregateId: event.aggregateId, data: parsed.data };
+  });
+  return recordEvents(q, domain, checked);
 }
 
 /** A subgraph's `consumes`: its topics, the handler of one event, and optional batch hooks (see ConsumeEventsOptions). */

@@ -23,3 +23,32 @@ export async function recordEvent<D>(q: Queryable, domain: string, event: NewEve
   );
   return envelope;
 }
+
+/**
+ * `recordEvent` for several events of one domain in one statement (a consumer batch announcing
+ * what it did): the rows get increasing seq numbers in the order given, one wake-up for all.
+ */
+export async function recordEvents<D>(q: Queryable, domain: string, events: NewEvent<D>[]): Promise<EventEnvelope<D>[]> {
+  if (!events.length) return [];
+  const topic = topicFor(domain);
+  const envelopes = events.map((e) => createEnvelope(domain, e));
+  const headers = envelopes.map((envelope) => JSON.stringify(envelopeToMessage(envelope, traceHeadersForNewEvent(envelope, topic)).headers));
+  await q.query(
+    `WITH rows AS (
+       INSERT INTO outbox (id, topic, aggregate_id, type, envelope, headers)
+       SELECT r.id, $1::text, r.aggregate_id, r.type, r.envelope, r.headers
+       FROM unnest($2::uuid[], $3::text[], $4::text[], $5::jsonb[], $6::jsonb[]) WITH ORDINALITY AS r(id, aggregate_id, type, envelope, headers, n)
+       ORDER BY r.n RETURNING 1)
+     SELECT pg_notify($7, $1::text) FROM (SELECT 1 FROM rows LIMIT 1) AS any_row`,
+    [
+      topic,
+      envelopes.map((e) => e.id),
+      envelopes.map((e) => e.aggregateId),
+      envelopes.map((e) => e.type),
+      envelopes.map((e) => JSON.stringify(e)),
+      headers,
+      OUTBOX_CHANNEL,
+    ],
+  );
+  return envelopes;
+}

@@ -1,5 +1,6 @@
 import { Counter, Histogram, registry, type Queryable } from '@cloudlab/kit';
-import { handleEvents, recordDomainEvent, type EventEnvelope } from '@cloudlab/kit/events';
+import { handleEvents, recordDomainEvents, type EventEnvelope } from '@cloudlab/kit/events';
+import { mailTarget, needsOf, planBatch, type BatchItem } from './batch';
 import { config } from './config';
 import { CUSTOMER_KINDS, renderEmail } from './email';
 import * as notices from './notices';
@@ -21,69 +22,99 @@ const lag = new Histogram({
 });
 
 /**
- * Stores a notice once (its id is derived from the event, kind and recipient) and, only when it is
- * new, records NotificationCreated for the live `notificationAdded` subscribers. The event's time
- * is the notification's, so a replay would write the very same row.
+ * The events of the batch in hand (keyed by its transaction), collected by the handlers in order
+ * and applied together at its end (`finish`: applyBatch).
  */
-async function notify(q: Queryable, event: EventEnvelope, notice: notices.Notice): Promise<void> {
-  const row = await store.insertNotification(q, notices.noticeId(event.id, notice), event.id, notice, event.time);
-  if (!row) return;
-  created.inc({ kind: notice.kind });
-  lag.observe({ kind: notice.kind }, (Date.now() - Date.parse(event.time)) / 1000);
-  // Its e-mail, in the same transaction: stored notification ⇔ queued mail (delivery.ts sends it).
-  if (notice.recipient.userId) {
-    const to = await store.mailTarget(q, notice.recipient.userId, notice.kind, CUSTOMER_KINDS);
-    if (to) await store.enqueueEmail(q, row.id, notice.kind, to.email, renderEmail(notice, to, config.STOREFRONT_URL), event.time);
+const batches = new WeakMap<Queryable, BatchItem[]>();
+const collect = async (q: Queryable, item: BatchItem): Promise<void> => {
+  let items = batches.get(q);
+  if (!items) batches.set(q, (items = []));
+  items.push(item);
+};
+
+/**
+ * A batch's work in a fixed number of statements, whatever its size: read what it needs (orders'
+ * customers and lines, products' stock totals locked and vendors/names, the watches its restocks
+ * end), plan it in memory (batch.ts), read the recipients' addresses and preferences, write the
+ * read model, then the notifications (a notification's id is derived from event, kind and
+ * recipient, so a redelivered or replayed event inserts nothing: ON CONFLICT DO NOTHING), and for
+ * the new ones only their mail (rendered only for mail that goes) and NotificationCreated for the
+ * live `notificationAdded` subscribers, published by the outbox relay after the commit. All in the
+ * transaction that records the batch in the inbox: stored notification ⇔ queued mail ⇔ announced.
+ */
+export async function applyBatch(q: Queryable, items: BatchItem[], threshold = config.NOTIFICATIONS_LOW_STOCK_THRESHOLD): Promise<void> {
+  const needs = needsOf(items);
+  const orders = await store.ordersOf(q, needs.orderIds);
+  const stock = await store.lockStock(q, needs.stockProductIds);
+  const products = await store.productsOf(q, needs.stockProductIds);
+  const watches = await store.takeWatches(q, needs.restocks);
+  const plan = planBatch(items, { orders, stock, products, watches }, needs, threshold);
+
+  const userIds = [...new Set(plan.notices.flatMap((p) => (p.notice.recipient.userId ? [p.notice.recipient.userId] : [])))];
+  // Read before this batch's signups are written: mailTarget applies them in event order.
+  const recipients = await store.recipientsOf(q, userIds);
+  await store.saveUsers(q, plan.users);
+  await store.saveOrders(q, plan.orders);
+  await store.saveProducts(q, plan.products);
+  await store.saveStock(q, plan.stock);
+
+  const byId = new Map(plan.notices.map((p) => [notices.noticeId(p.event.id, p.notice), p]));
+  const rows = await store.insertNotifications(q, [...byId].map(([id, p]) => ({ id, eventId: p.event.id, notice: p.notice, at: p.event.time })));
+  if (!rows.length) return;
+  const fresh = new Map(rows.map((r) => [r.id, r]));
+  const now = Date.now();
+  const mails: store.NewEmail[] = [];
+  const announced: store.NotificationRow[] = [];
+  for (const [id, p] of byId) {
+    const row = fresh.get(id);
+    if (!row) continue; // made before: a redelivery or a replay
+    announced.push(row);
+    created.inc({ kind: p.notice.kind });
+    lag.observe({ kind: p.notice.kind }, (now - Date.parse(p.event.time)) / 1000);
+    const userId = p.notice.recipient.userId;
+    const to = userId ? mailTarget(userId, p.notice.kind, p.item, recipients.get(userId), plan.signups, CUSTOMER_KINDS) : null;
+    if (to) mails.push({ notificationId: id, kind: p.notice.kind, to: to.email, mail: renderEmail(p.notice, to, config.STOREFRONT_URL), eventTime: p.event.time });
   }
-  await recordDomainEvent(q, 'notifications', {
-    type: 'NotificationCreated',
-    aggregateId: row.user_id ?? row.vendor_id!,
-    data: {
-      notificationId: row.id, userId: row.user_id, vendorId: row.vendor_id, kind: row.kind, title: row.title,
-      body: row.body, link: row.link, createdAt: row.created_at.toISOString(),
-    },
-  });
+  await store.enqueueEmails(q, mails);
+  await recordDomainEvents(
+    q,
+    'notifications',
+    announced.map((row) => ({
+      type: 'NotificationCreated' as const,
+      aggregateId: row.user_id ?? row.vendor_id!,
+      data: {
+        notificationId: row.id, userId: row.user_id, vendorId: row.vendor_id, kind: row.kind, title: row.title,
+        body: row.body, link: row.link, createdAt: row.created_at.toISOString(),
+      },
+    })),
+  );
+}
+
+async function finish(q: Queryable): Promise<void> {
+  const items = batches.get(q);
+  batches.delete(q);
+  if (items?.length) await applyBatch(q, items);
 }
 
 /**
- * Notifications learns who to tell from these events; each handler runs in one transaction with
- * its inbox record, and every notification it makes is idempotent on its own (see notify), so
- * neither a redelivery nor `pnpm rebuild notifications` makes a second one.
+ * Notifications learns who to tell from these events. The handlers only collect the parsed
+ * events; the batch is applied at its end in its inbox transaction (applyBatch), so neither a
+ * redelivery (the inbox, and the derived ids) nor `pnpm rebuild notifications` makes a second
+ * notification, mail or announcement.
  */
-export const consumes = handleEvents({
-  UserSignedUp: async (d, q) => store.saveUser(q, d.userId, d.email, d.name),
-  OrderPlaced: async (d, q) => {
-    const lines = d.lines.map(({ productId, vendorId, quantity }) => ({ productId, vendorId, quantity }));
-    await store.saveOrder(q, d.orderId, d.customerId, lines);
-    for (const l of lines) await store.saveProduct(q, l.productId, l.vendorId, null);
+export const consumes = handleEvents(
+  {
+    UserSignedUp: (data, q, event) => collect(q, { type: 'UserSignedUp', data, event }),
+    OrderPlaced: (data, q, event) => collect(q, { type: 'OrderPlaced', data, event }),
+    ProductCreated: (data, q, event) => collect(q, { type: 'ProductCreated', data, event }),
+    ProductUpdated: (data, q, event) => collect(q, { type: 'ProductUpdated', data, event }),
+    OrderConfirmed: (data, q, event) => collect(q, { type: 'OrderConfirmed', data, event }),
+    OrderCancelled: (data, q, event) => collect(q, { type: 'OrderCancelled', data, event }),
+    OrderShipped: (data, q, event) => collect(q, { type: 'OrderShipped', data, event }),
+    PaymentRefunded: (data, q, event) => collect(q, { type: 'PaymentRefunded', data, event }),
+    StockChanged: (data, q, event) => collect(q, { type: 'StockChanged', data, event }),
   },
-  ProductCreated: async (d, q) => store.saveProduct(q, d.productId, d.vendorId, d.name),
-  ProductUpdated: async (d, q) => store.saveProduct(q, d.productId, d.vendorId, d.name ?? null),
-  OrderConfirmed: async (d, q, e) => {
-    const order = await store.orderOf(q, d.orderId);
-    if (!order) return; // placed before this read model began: nobody to address
-    for (const n of notices.orderConfirmed(d.orderId, order.customer_id, order.lines)) await notify(q, e, n);
-  },
-  OrderCancelled: async (d, q, e) => {
-    const order = await store.orderOf(q, d.orderId);
-    if (order) await notify(q, e, notices.orderCancelled(d.orderId, order.customer_id, d.reason));
-  },
-  OrderShipped: async (d, q, e) => notify(q, e, notices.orderShipped(d)),
-  PaymentRefunded: async (d, q, e) => {
-    const order = await store.orderOf(q, d.orderId);
-    if (order) await notify(q, e, notices.paymentRefunded(d.orderId, order.customer_id));
-  },
-  StockChanged: async (d, q, e) => {
-    const threshold = config.NOTIFICATIONS_LOW_STOCK_THRESHOLD;
-    const before = await store.stockOf(q, d.productId, true);
-    const t = notices.stockTransition(before, d.available, threshold);
-    await store.saveStock(q, d.productId, d.available, t.low);
-    const product = await store.productOf(q, d.productId);
-    if (t.lowCrossed && product) await notify(q, e, notices.lowStock(product.vendor_id, d.productId, product.name, d.available, threshold));
-    if (t.orderable) {
-      for (const userId of await store.takeWatches(q, d.productId, e.time)) {
-        await notify(q, e, notices.backInStock(userId, d.productId, product?.name ?? null));
-      }
-    }
-  },
-});
+  { finish },
+);
+
+export type { EventEnvelope };

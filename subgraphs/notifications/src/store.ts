@@ -20,14 +20,38 @@ export type NotificationPage = Connection<NotificationRow> & { unreadCount: numb
 /** The viewer's own notifications and, for vendor staff, their vendor's. */
 const MINE = '(user_id = $1 OR ($2::uuid IS NOT NULL AND vendor_id = $2::uuid))';
 
-/** Inserts unless this id exists; the row when it is new (so only a new one is announced). */
-export async function insertNotification(q: Queryable, id: string, eventId: string, n: Notice, at: string): Promise<NotificationRow | null> {
+/** A notification to store: its id is derived from (event, kind, recipient) (notices.noticeId). */
+export interface NewNotification {
+  id: string;
+  eventId: string;
+  notice: Notice;
+  /** The event's time (the notification's createdAt). */
+  at: string;
+}
+
+/**
+ * Inserts the batch's notifications in one statement, skipping ids that exist (a redelivered or
+ * replayed event); the rows that are new, so only those are announced and mailed.
+ */
+export async function insertNotifications(q: Queryable, list: NewNotification[]): Promise<NotificationRow[]> {
+  if (!list.length) return [];
   const { rows } = await q.query<NotificationRow>(
     `INSERT INTO notifications (id, user_id, vendor_id, kind, title, body, link, source_event_id, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING RETURNING *`,
-    [id, n.recipient.userId ?? null, n.recipient.vendorId ?? null, n.kind, n.title, n.body, n.link, eventId, at],
+     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::uuid[], $9::timestamptz[])
+     ON CONFLICT (id) DO NOTHING RETURNING *`,
+    [
+      list.map((n) => n.id),
+      list.map((n) => n.notice.recipient.userId ?? null),
+      list.map((n) => n.notice.recipient.vendorId ?? null),
+      list.map((n) => n.notice.kind),
+      list.map((n) => n.notice.title),
+      list.map((n) => n.notice.body),
+      list.map((n) => n.notice.link),
+      list.map((n) => n.eventId),
+      list.map((n) => n.at),
+    ],
   );
-  return rows[0] ?? null;
+  return rows;
 }
 
 export async function page(
@@ -74,40 +98,101 @@ export async function addWatch(q: Queryable, userId: string, productId: string):
   await q.query('INSERT INTO stock_watches (user_id, product_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [userId, productId]);
 }
 
-/** Ends the watches on `productId` made before `at` (a replayed old restock ends no newer watch). */
-export async function takeWatches(q: Queryable, productId: string, at: string): Promise<string[]> {
-  const { rows } = await q.query<{ user_id: string }>(
-    'DELETE FROM stock_watches WHERE product_id = $1 AND created_at < $2 RETURNING user_id',
-    [productId, at],
+/**
+ * Ends the watches that the batch's restocks (StockChanged with something available, in batch
+ * order) answer: a watch goes to the first restock of its product made after the watch (so a
+ * replayed old restock ends no newer watch). `n` is that restock's 1-based position in the list.
+ */
+export async function takeWatches(q: Queryable, restocks: { productId: string; at: string }[]): Promise<{ user_id: string; product_id: string; n: number }[]> {
+  if (!restocks.length) return [];
+  const { rows } = await q.query<{ user_id: string; product_id: string; n: number }>(
+    `WITH r AS (SELECT * FROM unnest($1::uuid[], $2::timestamptz[]) WITH ORDINALITY AS r(product_id, at, n)),
+     taken AS (
+       DELETE FROM stock_watches w USING (SELECT product_id, max(at) AS at FROM r GROUP BY product_id) last
+       WHERE w.product_id = last.product_id AND w.created_at < last.at
+       RETURNING w.user_id, w.product_id, w.created_at)
+     SELECT t.user_id, t.product_id, (SELECT min(r.n) FROM r WHERE r.product_id = t.product_id AND r.at > t.created_at)::int AS n
+     FROM taken t ORDER BY n, t.user_id`,
+    [restocks.map((r) => r.productId), restocks.map((r) => r.at)],
   );
-  return rows.map((r) => r.user_id);
+  return rows;
 }
 
 // ---- read model (rebuilt from events)
 
-export async function saveOrder(q: Queryable, orderId: string, customerId: string, lines: OrderLine[]): Promise<void> {
-  await q.query('INSERT INTO known_orders (order_id, customer_id, lines) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [
-    orderId, customerId, JSON.stringify(lines),
-  ]);
+export interface KnownOrder {
+  customer_id: string;
+  lines: OrderLine[];
 }
 
-export async function orderOf(q: Queryable, orderId: string): Promise<{ customer_id: string; lines: OrderLine[] } | null> {
-  const { rows } = await q.query<{ customer_id: string; lines: OrderLine[] }>('SELECT customer_id, lines FROM known_orders WHERE order_id = $1', [orderId]);
-  return rows[0] ?? null;
-}
-
-/** `name` null keeps the known name (order lines carry none). */
-export async function saveProduct(q: Queryable, productId: string, vendorId: string, name: string | null): Promise<void> {
+/** Orders placed in the batch, first OrderPlaced of each (a later one of the same order changes nothing). */
+export async function saveOrders(q: Queryable, orders: Map<string, { customerId: string; lines: OrderLine[] }>): Promise<void> {
+  if (!orders.size) return;
+  const ids = [...orders.keys()].sort();
   await q.query(
-    `INSERT INTO known_products (product_id, vendor_id, name) VALUES ($1, $2, $3)
-     ON CONFLICT (product_id) DO UPDATE SET vendor_id = EXCLUDED.vendor_id, name = COALESCE(EXCLUDED.name, known_products.name)`,
-    [productId, vendorId, name],
+    `INSERT INTO known_orders (order_id, customer_id, lines)
+     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::jsonb[]) ON CONFLICT DO NOTHING`,
+    [ids, ids.map((id) => orders.get(id)!.customerId), ids.map((id) => JSON.stringify(orders.get(id)!.lines))],
   );
 }
 
-export async function productOf(q: Queryable, productId: string): Promise<{ vendor_id: string; name: string | null } | null> {
-  const { rows } = await q.query<{ vendor_id: string; name: string | null }>('SELECT vendor_id, name FROM known_products WHERE product_id = $1', [productId]);
-  return rows[0] ?? null;
+export async function ordersOf(q: Queryable, orderIds: string[]): Promise<Map<string, KnownOrder>> {
+  if (!orderIds.length) return new Map();
+  const { rows } = await q.query<KnownOrder & { order_id: string }>(
+    'SELECT order_id, customer_id, lines FROM known_orders WHERE order_id = ANY($1::uuid[])',
+    [orderIds],
+  );
+  return new Map(rows.map((r) => [r.order_id, { customer_id: r.customer_id, lines: r.lines }]));
+}
+
+export interface KnownProduct {
+  vendor_id: string;
+  name: string | null;
+}
+
+/** One row per product: its latest vendor, and its latest name (`name` null keeps the known one: order lines carry none). */
+export async function saveProducts(q: Queryable, products: Map<string, { vendorId: string; name: string | null }>): Promise<void> {
+  if (!products.size) return;
+  const ids = [...products.keys()].sort(); // one lock order for every batch
+  await q.query(
+    `INSERT INTO known_products (product_id, vendor_id, name) SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[])
+     ON CONFLICT (product_id) DO UPDATE SET vendor_id = EXCLUDED.vendor_id, name = COALESCE(EXCLUDED.name, known_products.name)`,
+    [ids, ids.map((id) => products.get(id)!.vendorId), ids.map((id) => products.get(id)!.name)],
+  );
+}
+
+export async function productsOf(q: Queryable, productIds: string[]): Promise<Map<string, KnownProduct>> {
+  if (!productIds.length) return new Map();
+  const { rows } = await q.query<KnownProduct & { product_id: string }>(
+    'SELECT product_id, vendor_id, name FROM known_products WHERE product_id = ANY($1::uuid[])',
+    [productIds],
+  );
+  return new Map(rows.map((r) => [r.product_id, { vendor_id: r.vendor_id, name: r.name }]));
+}
+
+export interface StockLevel {
+  available: number;
+  low: boolean;
+}
+
+/** The last stock totals of these products, locked for the batch's transaction in one order (product id). */
+export async function lockStock(q: Queryable, productIds: string[]): Promise<Map<string, StockLevel>> {
+  if (!productIds.length) return new Map();
+  const { rows } = await q.query<StockLevel & { product_id: string }>(
+    'SELECT product_id, available, low FROM stock_levels WHERE product_id = ANY($1::uuid[]) ORDER BY product_id FOR UPDATE',
+    [productIds],
+  );
+  return new Map(rows.map((r) => [r.product_id, { available: r.available, low: r.low }]));
+}
+
+export async function saveStock(q: Queryable, levels: Map<string, StockLevel>): Promise<void> {
+  if (!levels.size) return;
+  const ids = [...levels.keys()].sort();
+  await q.query(
+    `INSERT INTO stock_levels (product_id, available, low) SELECT * FROM unnest($1::uuid[], $2::int[], $3::bool[])
+     ON CONFLICT (product_id) DO UPDATE SET available = EXCLUDED.available, low = EXCLUDED.low`,
+    [ids, ids.map((id) => levels.get(id)!.available), ids.map((id) => levels.get(id)!.low)],
+  );
 }
 
 export async function stockOf(q: Queryable, productId: string, lock = false): Promise<{ available: number; low: boolean } | null> {
@@ -118,39 +203,61 @@ export async function stockOf(q: Queryable, productId: string, lock = false): Pr
   return rows[0] ?? null;
 }
 
-export async function saveStock(q: Queryable, productId: string, available: number, low: boolean): Promise<void> {
-  await q.query(
-    `INSERT INTO stock_levels (product_id, available, low) VALUES ($1, $2, $3)
-     ON CONFLICT (product_id) DO UPDATE SET available = EXCLUDED.available, low = EXCLUDED.low`,
-    [productId, available, low],
-  );
-}
-
 // ---- e-mail (own state, survives rebuilds)
 
-export async function saveUser(q: Queryable, userId: string, email: string, name: string): Promise<void> {
-  await q.query('INSERT INTO known_users (user_id, email, name) VALUES ($1, $2, $3) ON CONFLICT (user_id) DO UPDATE SET email = EXCLUDED.email, name = EXCLUDED.name', [
-    userId, email, name,
-  ]);
-}
-
-/** The user's address and whether they want `kind` by e-mail (`defaults` without a choice of their own). */
-export async function mailTarget(q: Queryable, userId: string, kind: string, defaults: readonly string[]): Promise<{ email: string; name: string } | null> {
-  const { rows } = await q.query<{ email: string; name: string }>(
-    `SELECT u.email, u.name FROM known_users u LEFT JOIN notification_preferences p ON p.user_id = u.user_id
-     WHERE u.user_id = $1 AND $2 = ANY(COALESCE(p.email_kinds, $3::text[]))`,
-    [userId, kind, defaults],
+/** Users who signed up in the batch, their latest address and name each. */
+export async function saveUsers(q: Queryable, users: Map<string, { email: string; name: string }>): Promise<void> {
+  if (!users.size) return;
+  const ids = [...users.keys()].sort();
+  await q.query(
+    `INSERT INTO known_users (user_id, email, name) SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[])
+     ON CONFLICT (user_id) DO UPDATE SET email = EXCLUDED.email, name = EXCLUDED.name`,
+    [ids, ids.map((id) => users.get(id)!.email), ids.map((id) => users.get(id)!.name)],
   );
-  return rows[0] ?? null;
 }
 
-export async function enqueueEmail(
-  q: Queryable, notificationId: string, kind: string, to: string, mail: { subject: string; html: string; text: string }, eventTime: string,
-): Promise<void> {
+export interface Recipient {
+  /** Null: no known address (no UserSignedUp, not a demo account). */
+  email: string | null;
+  name: string | null;
+  /** The user's choice of kinds by e-mail; null: none made (the defaults apply). */
+  email_kinds: string[] | null;
+}
+
+/** Where each user's mail goes and which kinds they want by e-mail, for every user id asked (one statement). */
+export async function recipientsOf(q: Queryable, userIds: string[]): Promise<Map<string, Recipient>> {
+  if (!userIds.length) return new Map();
+  const { rows } = await q.query<Recipient & { user_id: string }>(
+    `SELECT i.user_id, u.email, u.name, p.email_kinds FROM unnest($1::uuid[]) AS i(user_id)
+     LEFT JOIN known_users u ON u.user_id = i.user_id LEFT JOIN notification_preferences p ON p.user_id = i.user_id`,
+    [userIds],
+  );
+  return new Map(rows.map((r) => [r.user_id, { email: r.email, name: r.name, email_kinds: r.email_kinds }]));
+}
+
+export interface NewEmail {
+  notificationId: string;
+  kind: string;
+  to: string;
+  mail: { subject: string; html: string; text: string };
+  eventTime: string;
+}
+
+/** Queues the batch's mails (PENDING, due now) in one statement; a notification's mail is queued once. */
+export async function enqueueEmails(q: Queryable, emails: NewEmail[]): Promise<void> {
+  if (!emails.length) return;
   await q.query(
     `INSERT INTO email_outbox (notification_id, kind, to_address, subject, html, text, event_time)
-     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
-    [notificationId, kind, to, mail.subject, mail.html, mail.text, eventTime],
+     SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[]) ON CONFLICT DO NOTHING`,
+    [
+      emails.map((e) => e.notificationId),
+      emails.map((e) => e.kind),
+      emails.map((e) => e.to),
+      emails.map((e) => e.mail.subject),
+      emails.map((e) => e.mail.html),
+      emails.map((e) => e.mail.text),
+      emails.map((e) => e.eventTime),
+    ],
   );
 }
 

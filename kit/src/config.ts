@@ -75,6 +75,11 @@ export const subgraphEnv = {
   DATABASE_URL: env.url(),
   DB_PREFIX: env.dbPrefix(),
   DB_POOL_MAX: env.int(5, 1),
+  // A streaming replica of DATABASE_URL's server for read-heavy paths (kit/src/db/read-replica.ts).
+  DATABASE_READ_URL: env.optionalUrl(),
+  REPLICA_MAX_LAG_MS: env.int(1000, 0),
+  REPLICA_CHECK_INTERVAL_MS: env.int(500, 50),
+  REPLICA_TIMEOUT_MS: env.int(2000, 100),
   INTERNAL_SECRET: env.secret(),
   SEED_ON_EMPTY: env.bool(true),
   // Comma-separated brokers; unset → the embedded event log in Postgres.

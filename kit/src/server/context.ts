@@ -1,4 +1,5 @@
 import type { Db } from '../db/pool';
+import type { ReadRouter } from '../db/read-replica';
 import { GATEWAY_AUTH_HEADER, isGatewayCredential } from '../gateway-auth';
 import { IDENTITY_HEADER, verifyIdentity, type Viewer } from '../identity';
 import type { Logger } from '../logger';
@@ -7,7 +8,13 @@ import type { LiveEvents } from './live-events';
 /** What every resolver gets: who asks (vouched for by the gateway), the db and this request's loaders. */
 export interface SubgraphContext<L = unknown> {
   viewer: Viewer | null;
+  /** The primary: writes, and reads that must see them. */
   db: Db;
+  /**
+   * For read-heavy paths (listings, search, reports): the read replica when the subgraph opts in
+   * (`readReplica`) and DATABASE_READ_URL is set, by the policy in db/read-replica.ts; else `db`.
+   */
+  readDb: Db;
   loaders: L;
   log: Logger;
   /** Events for Subscription resolvers; set on operations that arrive over graphql-ws. */
@@ -16,11 +23,12 @@ export interface SubgraphContext<L = unknown> {
 
 export async function buildContext<L>(
   headers: Record<string, string | string[] | undefined>,
-  deps: { db: Db; log: Logger; secret: string; loaders: (db: Db) => L },
+  deps: { db: Db; log: Logger; secret: string; loaders: (db: Db) => L; reads?: ReadRouter },
 ): Promise<SubgraphContext<L>> {
   const raw = headers[IDENTITY_HEADER];
   const viewer = await verifyIdentity(Array.isArray(raw) ? raw[0] : raw, deps.secret);
-  return { viewer, db: deps.db, loaders: deps.loaders(deps.db), log: deps.log };
+  const { db, readDb } = deps.reads ? deps.reads.forRequest(viewer?.userId ?? null) : { db: deps.db, readDb: deps.db };
+  return { viewer, db, readDb, loaders: deps.loaders(deps.db), log: deps.log };
 }
 
 type Headers = Record<string, string | string[] | undefined>;

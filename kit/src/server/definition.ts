@@ -64,6 +64,11 @@ export interface SubgraphDefinition<L = unknown, R extends ResolverMap = Resolve
    * sees the current generation first on its search_path.
    */
   readModel?: ReadModelDefinition;
+  /**
+   * Its read-heavy paths read through `ctx.readDb`, which may answer from a streaming replica
+   * (DATABASE_READ_URL) a little behind the primary (policy: kit/src/db/read-replica.ts).
+   */
+  readReplica?: boolean;
   /** Periodic work (saga timeouts, slow provider answers): called every `everyMs` while running. */
   timers?: { name: string; everyMs: number; run: (deps: { db: Db; log: Logger; bus: EventBus }) => Promise<unknown> }[];
   /**

@@ -6,7 +6,7 @@ import { defaultMetricsPort, serveMetrics } from '../metrics-server';
 import { seedSizes } from '../demo/plan';
 import { stopTelemetry } from '../telemetry';
 import { buildContext, callerIsGateway } from './context';
-import { isSeeded, openDatabase, seedDatabase } from './database';
+import { isSeeded, openDatabase, openReadRouter, seedDatabase } from './database';
 import type { SubgraphDefinition } from './definition';
 import { mountApollo, mountMercurius } from './engines';
 import { startEvents } from './events';
@@ -35,6 +35,19 @@ export async function runSubgraph<L>(def: SubgraphDefinition<L>) {
     log.info({ ms: Date.now() - started, sizes }, 'demo data loaded');
   }
 
+  const reads =
+    def.readReplica && config.DATABASE_READ_URL
+      ? await openReadRouter(def, db, {
+          readUrl: config.DATABASE_READ_URL,
+          prefix: config.DB_PREFIX,
+          poolMax: config.DB_POOL_MAX,
+          timeoutMs: config.REPLICA_TIMEOUT_MS,
+          maxLagMs: config.REPLICA_MAX_LAG_MS,
+          checkIntervalMs: config.REPLICA_CHECK_INTERVAL_MS,
+          log,
+        })
+      : undefined;
+
   const events = await startEvents(def, {
     db,
     log,
@@ -58,7 +71,7 @@ export async function runSubgraph<L>(def: SubgraphDefinition<L>) {
   });
   const requests = trackRequests(app.server);
   const context = (req: { headers: Record<string, string | string[] | undefined> }) =>
-    buildContext(req.headers, { db, log, secret: config.INTERNAL_SECRET, loaders: def.loaders });
+    buildContext(req.headers, { db, log, secret: config.INTERNAL_SECRET, loaders: def.loaders, reads });
 
   // Only the gateway may call /graphql (its credential or identity token on every request);
   // health probes, /metrics and the subgraph's own routes (accounts' JWKS) stay open.
@@ -113,6 +126,7 @@ export async function runSubgraph<L>(def: SubgraphDefinition<L>) {
     await closed;
     await metrics.close();
     await events.stop();
+    await reads?.close();
     await db.close();
     await stopTelemetry();
     process.exit(0);

@@ -19,12 +19,12 @@ export const resolvers = {
   Query: {
     platformStats: (_: unknown, args: { from: string; to: string }, ctx: Ctx) => {
       const { from, to } = parseRange(args.from, args.to, config.ANALYTICS_MAX_RANGE_DAYS);
-      return reports.platformTotals(ctx.db, from, to);
+      return reports.platformTotals(ctx.readDb, from, to);
     },
   },
   PlatformStats: {
     topVendors: async (p: Platform, args: { first?: number | null }, ctx: Ctx) =>
-      (await reports.topVendors(ctx.db, p.from, p.to, limit(args.first, 5, 50))).map((v) => ({
+      (await reports.topVendors(ctx.readDb, p.from, p.to, limit(args.first, 5, 50))).map((v) => ({
         vendor: { __typename: 'Vendor' as const, id: v.id },
         orders: v.orders,
         revenue: v.revenue,
@@ -36,13 +36,13 @@ export const resolvers = {
       const viewer = requireViewer(ctx.viewer);
       if (viewer.role !== 'ADMIN' && viewer.vendorId !== vendor.id) throw forbidden("Only this vendor's staff and admins see its sales");
       const range = parseRange(args.from, args.to, config.ANALYTICS_MAX_RANGE_DAYS);
-      return salesReport(ctx.db, vendor.id, range.from, range.to, args.granularity ?? 'DAY');
+      return salesReport(ctx.readDb, vendor.id, range.from, range.to, args.granularity ?? 'DAY');
     },
   },
   SalesReport: {
     cancellationRate: (r: Report) => cancellationRate(r.orders, r.cancellations),
     topProducts: async (r: Report, args: { first?: number | null }, ctx: Ctx) =>
-      (await reports.topProducts(ctx.db, r.vendorId, r.from, r.to, limit(args.first, 5, 50))).map((p) => ({
+      (await reports.topProducts(ctx.readDb, r.vendorId, r.from, r.to, limit(args.first, 5, 50))).map((p) => ({
         product: { __typename: 'Product' as const, id: p.id },
         units: p.units,
         revenue: p.revenue,

@@ -24,6 +24,7 @@ export const definition: SubgraphDefinition<Loaders, Resolvers> = {
   seedTables: [],
   consumes,
   readModel: readModelFiles(__dirname),
+  readReplica: true,
   timers: [{ name: 'retention', everyMs: 3_600_000, run: ({ db }) => db.tx((q) => dropExpired(q, config.ANALYTICS_RETENTION_MONTHS)) }],
 };
 

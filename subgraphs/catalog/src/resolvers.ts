@@ -11,15 +11,17 @@ interface PageArgs {
   after?: string | null;
 }
 
+// Listings read from the replica when there is one (ctx.readDb); single products by id and
+// every write stay on the primary.
 async function productPage(ctx: Ctx, args: PageArgs, categoryId: string | null) {
   const first = pageSize(args.first);
   const after = decodeKeysetCursor(args.after);
-  const rows = await store.listProducts(ctx.db, { limit: first + 1, after, categoryId });
+  const rows = await store.listProducts(ctx.readDb, { limit: first + 1, after, categoryId });
   for (const row of rows) ctx.loaders.product.prime(row.id, row);
   return {
     ...toConnection(rows, first, (r) => [r.created_at.toISOString(), r.id]),
     // Counted only when the client asks for totalCount.
-    totalCount: () => store.countProducts(ctx.db, categoryId),
+    totalCount: () => store.countProducts(ctx.readDb, categoryId),
   };
 }
 
@@ -28,7 +30,7 @@ export const resolvers = {
     products: (_: unknown, args: PageArgs & { categoryId?: string | null }, ctx: Ctx) =>
       productPage(ctx, args, args.categoryId ?? null),
     product: (_: unknown, { id }: { id: string }, ctx: Ctx) => ctx.loaders.product.load(id),
-    categories: (_: unknown, __: unknown, ctx: Ctx) => store.allCategories(ctx.db),
+    categories: (_: unknown, __: unknown, ctx: Ctx) => store.allCategories(ctx.readDb),
   },
   Mutation: {
     createProduct: (_: unknown, { input }: { input: ProductInput }, ctx: Ctx) => ctx.db.tx((q) => createProduct(q, ctx.viewer, input)),

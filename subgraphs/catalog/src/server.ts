@@ -14,6 +14,8 @@ export const definition: SubgraphDefinition<Loaders, Resolvers> = {
   loaders: createLoaders,
   seed,
   seedTables: ['products', 'categories'],
+  // Listings, searches, reports: ctx.readDb (DATABASE_READ_URL's replica when set).
+  readReplica: true,
 };
 
 if (require.main === module) void runSubgraph(definition);

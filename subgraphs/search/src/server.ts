@@ -26,6 +26,7 @@ export const definition: SubgraphDefinition<Loaders, Resolvers> = {
   consumes,
   // The demo documents precede catalog's events: a rebuild writes them before the replay.
   readModel: { ...readModelFiles(__dirname), baseline },
+  readReplica: true,
   timers: openSearchEngine() ? [indexerTimer(openSearchEngine()!)] : [],
   // Awaited before the subgraph listens: with OpenSearch, not before its index has caught up once.
   routes: async () => {

@@ -61,7 +61,7 @@ const TYPES: Record<string, string> = {
  */
 export function serveWeb(opts: { graphqlUrl: string; port: number; host?: string; dist?: string }): Promise<{ url: string; server: Server }> {
   const dist = opts.dist ?? WEB_DIST;
-  const config = JSON.stringify({ graphqlUrl: opts.graphqlUrl }).replace(/</g, '\\u003c');
+  const config = JSON.stringify({ graphqlUrl: opts.graphqlUrl, imageWaitMs: Number(process.env.WEB_IMAGE_WAIT_MS ?? 30_000) }).replace(/</g, '\\u003c');
   const index = Buffer.from(
     readFileSync(path.join(dist, 'index.html'), 'utf8').replace('<!--cloudlab-config-->', `<script>window.__CLOUDLAB__=${config}</script>`),
   );

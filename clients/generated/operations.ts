@@ -391,6 +391,27 @@ export type OrderPageQueryVariables = Exact<{
 
 export type OrderPageQuery = { order: { id: string, status: OrderStatus, cancellationReason: string | null, createdAt: string, total: { amount: string, currency: string } | null, lines: Array<{ quantity: number, unitPrice: { amount: string, currency: string }, product: { id: string, name: string } | null }>, payment: { status: PaymentStatus, declineReason: string | null } | null, shipments: Array<{ carrier: string, trackingNumber: string, shippedAt: string }> } | null };
 
+export type WebHomeQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type WebHomeQuery = { products: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, name: string, inStock: boolean | null, averageRating: number | null, reviewCount: number | null, price: { amount: string, currency: string }, category: { id: string, name: string }, vendor: { id: string, name: string } | null, stock: { available: number } | null, images: Array<{ id: string, alt: string | null, variants: Array<{ name: string, url: string, width: number, height: number, contentType: string }> }> } }> } };
+
+export type CardImageFragment = { images: Array<{ id: string, alt: string | null, variants: Array<{ name: string, url: string, width: number, height: number, contentType: string }> }> };
+
+export type WebSearchQueryVariables = Exact<{
+  query?: string | null | undefined;
+  filter?: SearchFilter | null | undefined;
+  sort?: SearchSort | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type WebSearchQuery = { search: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, facets: { inStockCount: number, categories: Array<{ count: number, category: { id: string, name: string } }>, vendors: Array<{ count: number, vendor: { id: string, name: string } }>, priceRanges: Array<{ min: string, max: string | null, count: number }>, ratings: Array<{ atLeast: number, count: number }> }, edges: Array<{ cursor: string, node: { id: string, name: string, averageRating: number | null, inStock: boolean | null, price: { amount: string, currency: string }, vendor: { name: string } | null, images: Array<{ id: string, alt: string | null, variants: Array<{ name: string, url: string, width: number, height: number, contentType: string }> }> } }> } };
+
 export type ShipOrderMutationVariables = Exact<{
   orderId: string;
   carrier: string;
@@ -399,6 +420,13 @@ export type ShipOrderMutationVariables = Exact<{
 
 
 export type ShipOrderMutation = { shipOrder: { id: string, status: OrderStatus, shipments: Array<{ carrier: string, trackingNumber: string, shippedAt: string, vendor: { id: string } }>, payment: { status: PaymentStatus } | null } };
+
+export type ProductImagesForEditQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type ProductImagesForEditQuery = { product: { id: string, images: Array<{ id: string, status: MediaStatus, alt: string | null, variants: Array<{ name: string, url: string, width: number, height: number, contentType: string }> }> } | null };
 
 export type CreateProductMutationVariables = Exact<{
   input: ProductInput;

@@ -40,6 +40,9 @@ export const OPERATIONS = {
   ProductForEdit: { id: '68c82b2cb444d0c86d7fddbf710c74ae25a5b07f1c364c05ce153fec1bab1b95', type: 'query' },
   Vendors: { id: 'cdbfd9ce06438670fc4069f8feb951d07a7d8960ce5c64f9416dfc85018d64a2', type: 'query' },
   MyVendor: { id: 'e58ab7e6ed060c42558cdf0bcd09a28dd5d3cc39e47e0540b60ed2036a69c5c9', type: 'query' },
+  WebHome: { id: 'c64c02d94c06bfa295db3dc7cc86e4616d853a93d141178ac1f7a28a411c9e5d', type: 'query' },
+  WebSearch: { id: 'f5cd883d00ccbb32cf8617711879c4cab3063db7e84b339232a48da4c128d374', type: 'query' },
+  ProductImagesForEdit: { id: '6e676e7706d776aed0d8f365b9c148c078ae39aad3fb38bb7b49426723d54b96', type: 'query' },
 } as const;
 
 export interface OperationTypes {
@@ -81,4 +84,7 @@ export interface OperationTypes {
   ProductForEdit: { result: Ops.ProductForEditQuery; variables: Ops.ProductForEditQueryVariables };
   Vendors: { result: Ops.VendorsQuery; variables: Ops.VendorsQueryVariables };
   MyVendor: { result: Ops.MyVendorQuery; variables: Ops.MyVendorQueryVariables };
+  WebHome: { result: Ops.WebHomeQuery; variables: Ops.WebHomeQueryVariables };
+  WebSearch: { result: Ops.WebSearchQuery; variables: Ops.WebSearchQueryVariables };
+  ProductImagesForEdit: { result: Ops.ProductImagesForEditQuery; variables: Ops.ProductImagesForEditQueryVariables };
 }

@@ -40,3 +40,6 @@ export const VendorProducts = persisted<Ops.VendorProductsQuery, Ops.VendorProdu
 export const ProductForEdit = persisted<Ops.ProductForEditQuery, Ops.ProductForEditQueryVariables>('query', 'ProductForEdit', '68c82b2cb444d0c86d7fddbf710c74ae25a5b07f1c364c05ce153fec1bab1b95');
 export const Vendors = persisted<Ops.VendorsQuery, Ops.VendorsQueryVariables>('query', 'Vendors', 'cdbfd9ce06438670fc4069f8feb951d07a7d8960ce5c64f9416dfc85018d64a2');
 export const MyVendor = persisted<Ops.MyVendorQuery, Ops.MyVendorQueryVariables>('query', 'MyVendor', 'e58ab7e6ed060c42558cdf0bcd09a28dd5d3cc39e47e0540b60ed2036a69c5c9');
+export const WebHome = persisted<Ops.WebHomeQuery, Ops.WebHomeQueryVariables>('query', 'WebHome', 'c64c02d94c06bfa295db3dc7cc86e4616d853a93d141178ac1f7a28a411c9e5d');
+export const WebSearch = persisted<Ops.WebSearchQuery, Ops.WebSearchQueryVariables>('query', 'WebSearch', 'f5cd883d00ccbb32cf8617711879c4cab3063db7e84b339232a48da4c128d374');
+export const ProductImagesForEdit = persisted<Ops.ProductImagesForEditQuery, Ops.ProductImagesForEditQueryVariables>('query', 'ProductImagesForEdit', '6e676e7706d776aed0d8f365b9c148c078ae39aad3fb38bb7b49426723d54b96');

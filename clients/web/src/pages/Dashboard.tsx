@@ -1,14 +1,18 @@
 import { useState, type FormEvent } from 'react';
+import type { OperationResult } from 'urql';
 import { Link, NavLink, Route, Routes, useNavigate, useParams } from 'react-router';
-import { useMutation, useQuery } from 'urql';
+import { useClient, useMutation, useQuery } from 'urql';
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import {
   ArchiveProduct,
   Categories,
+  ConfirmMediaUpload,
   CreateProduct,
+  CreateProductImageUpload,
   JoinVendor,
   MyVendor,
   ProductForEdit,
+  ProductImagesForEdit,
   Restock,
   ShipOrder,
   UpdateProduct,
@@ -18,7 +22,9 @@ import {
   Warehouses,
 } from '../generated/documents';
 import { useSession } from '../session';
-import { ErrorMessage, Loading, money, moneyList } from '../ui';
+import { imageWaitMs } from '../config';
+import { sendWithProgress, uploadProductImage, type Answer, type UploadState } from '../image-upload';
+import { ErrorMessage, Loading, ProductImage, errorText, money, moneyList } from '../ui';
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
 
@@ -207,6 +213,79 @@ function ProductList({ vendorId }: { vendorId: string }) {
   );
 }
 
+/** A GraphQL result as the upload steps want it: the data, or the first error's code and message. */
+function answer<D, T>(r: OperationResult<D>, pick: (data: D) => T): Answer<T> {
+  if (r.data) return { data: pick(r.data) };
+  const code = r.error?.graphQLErrors[0]?.extensions?.code;
+  return { error: { code: typeof code === 'string' ? code : undefined, message: r.error ? errorText(r.error) : 'no answer' } };
+}
+
+/** The content subgraph's upload through this app's client (see image-upload.ts for the steps). */
+function useImageUpload() {
+  const client = useClient();
+  const [state, setState] = useState<UploadState>({ phase: 'idle' });
+  const upload = (productId: string, file: File, alt: string | null) =>
+    uploadProductImage(
+      {
+        createUpload: async (vars) => answer(await client.mutation(CreateProductImageUpload, vars).toPromise(), (d) => d.createProductImageUpload),
+        send: sendWithProgress,
+        confirm: async (vars) => answer(await client.mutation(ConfirmMediaUpload, vars).toPromise(), (d) => d.confirmMediaUpload),
+        sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+        now: () => Date.now(),
+        productWaitMs: imageWaitMs(),
+        retryEveryMs: 1000,
+      },
+      { productId, file, alt },
+      setState,
+    );
+  return { state, upload };
+}
+
+function UploadProgress({ state }: { state: UploadState }) {
+  if (state.phase === 'idle') return null;
+  if (state.phase === 'error') return <ErrorMessage error={`Image not added: ${state.message}`} />;
+  const percent = state.phase === 'uploading' && state.total ? Math.round((state.loaded / state.total) * 100) : 0;
+  return (
+    <div className="upload" role="status" aria-live="polite" data-testid="image-upload">
+      {state.phase === 'waiting' && <p>Waiting for the image service to learn of the new product…</p>}
+      {state.phase === 'uploading' && (
+        <>
+          <label htmlFor="upload-progress">Uploading image: {percent} %</label>
+          <progress id="upload-progress" max={state.total} value={state.loaded} />
+        </>
+      )}
+      {state.phase === 'processing' && <p>Processing image (checking it and making its sizes)…</p>}
+      {state.phase === 'ready' && <p>Image ready.</p>}
+    </div>
+  );
+}
+
+/** The images a product has now (edit page): thumbnails in the storefront's order. */
+function CurrentImages({ productId, name }: { productId: string; name: string }) {
+  const [{ data, fetching, error }, refetch] = useQuery({ query: ProductImagesForEdit, variables: { id: productId }, requestPolicy: 'cache-and-network' });
+  const images = data?.product?.images ?? [];
+  return (
+    <section aria-labelledby="images-heading">
+      <h3 id="images-heading">Images</h3>
+      {error && <ErrorMessage error={error} retry={() => refetch({ requestPolicy: 'network-only' })} />}
+      {fetching && !data && <Loading what="Loading images" />}
+      {data && images.length === 0 && <p className="muted">No images yet.</p>}
+      <ul className="thumbs">
+        {images.map((image) => (
+          <li key={image.id}>
+            <ProductImage name={name} image={image} size="card" />
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+/**
+ * Create or edit a product, with an optional image: the product is saved first (an image belongs
+ * to a product), then the image goes up (waiting → uploading with progress → processing → ready)
+ * and the product page opens. A failed image leaves the saved product and its form, to try again.
+ */
 function ProductForm({ vendorId }: { vendorId: string }) {
   const { id } = useParams();
   const navigate = useNavigate();
@@ -214,36 +293,60 @@ function ProductForm({ vendorId }: { vendorId: string }) {
   const [existing] = useQuery({ query: ProductForEdit, variables: { id: id ?? '' }, pause: !id });
   const [created, createProduct] = useMutation(CreateProduct);
   const [updated, updateProduct] = useMutation(UpdateProduct);
+  const { state: upload, upload: uploadImage } = useImageUpload();
+  // A new product saved by this form whose image failed: saving again updates it, never creates another.
+  const [savedId, setSavedId] = useState<string | undefined>();
   const product = existing.data?.product;
   if (id && (existing.fetching || categories.fetching)) return <Loading what="Loading product" />;
   if (id && existing.error) return <ErrorMessage error={existing.error} />;
   if (id && !product) return <p>Product not found.</p>;
+  const productId = id ?? savedId;
+  const busy = created.fetching || updated.fetching || ['waiting', 'uploading', 'processing'].includes(upload.phase);
   const submit = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const f = new FormData(e.currentTarget);
     const fields = { name: String(f.get('name')), description: String(f.get('description')), price: String(f.get('price')), categoryId: String(f.get('category')) };
-    const r = id ? await updateProduct({ id, patch: fields }) : await createProduct({ input: { ...fields, sku: String(f.get('sku')), vendorId } });
+    const r = productId ? await updateProduct({ id: productId, patch: fields }) : await createProduct({ input: { ...fields, sku: String(f.get('sku')), vendorId } });
     const saved = r.data && ('createProduct' in r.data ? r.data.createProduct : r.data.updateProduct);
-    if (saved) navigate(`/products/${saved.id}`);
+    if (!saved) return;
+    const file = f.get('image');
+    if (file instanceof File && file.size > 0) {
+      setSavedId(saved.id);
+      const alt = String(f.get('alt') ?? '').trim();
+      if (!(await uploadImage(saved.id, file, alt || null))) return;
+    }
+    navigate(`/products/${saved.id}`);
   };
   const error = categories.error ?? created.error ?? updated.error;
   return (
-    <form className="form" onSubmit={submit} key={product?.id ?? 'new'}>
-      <h2>{id ? `Edit ${product?.name}` : 'New product'}</h2>
-      {!id && (<><label htmlFor="sku">SKU</label><input id="sku" name="sku" required /></>)}
-      <label htmlFor="name">Name</label>
-      <input id="name" name="name" required defaultValue={product?.name} />
-      <label htmlFor="description">Description</label>
-      <textarea id="description" name="description" required defaultValue={product?.description} />
-      <label htmlFor="price">Price (EUR)</label>
-      <input id="price" name="price" required inputMode="decimal" pattern="\d+(\.\d{1,2})?" defaultValue={product?.price.amount} />
-      <label htmlFor="category">Category</label>
-      <select id="category" name="category" required defaultValue={product?.category.id}>
-        {categories.data?.categories.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
-      </select>
-      <p className="muted">Images: the public API has no product images yet (the content service is being built).</p>
-      {error && <ErrorMessage error={error} />}
-      <button type="submit" disabled={created.fetching || updated.fetching}>{id ? 'Save' : 'Create product'}</button>
-    </form>
+    <>
+      <form className="form" onSubmit={submit} key={product?.id ?? 'new'}>
+        <h2>{id ? `Edit ${product?.name}` : 'New product'}</h2>
+        {!id && (<><label htmlFor="sku">SKU</label><input id="sku" name="sku" required readOnly={!!savedId} /></>)}
+        <label htmlFor="name">Name</label>
+        <input id="name" name="name" required defaultValue={product?.name} />
+        <label htmlFor="description">Description</label>
+        <textarea id="description" name="description" required defaultValue={product?.description} />
+        <label htmlFor="price">Price (EUR)</label>
+        <input id="price" name="price" required inputMode="decimal" pattern="\d+(\.\d{1,2})?" defaultValue={product?.price.amount} />
+        <label htmlFor="category">Category</label>
+        <select id="category" name="category" required defaultValue={product?.category.id}>
+          {categories.data?.categories.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
+        </select>
+        <label htmlFor="image">{id ? 'Add an image' : 'Image'} (JPEG, PNG, WebP or AVIF; optional)</label>
+        <input id="image" name="image" type="file" accept="image/jpeg,image/png,image/webp,image/avif" />
+        <label htmlFor="alt">Image description (alt text)</label>
+        <input id="alt" name="alt" maxLength={500} />
+        <UploadProgress state={upload} />
+        {savedId && !id && upload.phase === 'error' && (
+          <p>
+            The product was saved without the image: <Link to={`/products/${savedId}`}>view it</Link>, or choose another image and save again.
+          </p>
+        )}
+        {error && <ErrorMessage error={error} />}
+        <button type="submit" disabled={busy}>{productId ? 'Save' : 'Create product'}</button>
+      </form>
+      {id && product && <CurrentImages productId={id} name={product.name} />}
+    </>
   );
 }

@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { useQuery } from 'urql';
-import { StorefrontHome } from '../generated/documents';
+import { WebHome } from '../generated/documents';
+import type { ImageVariant } from '../images';
 import { ErrorMessage, Loading, ProductImage, Stars, money } from '../ui';
 
 export interface CardProduct {
@@ -12,13 +13,15 @@ export interface CardProduct {
   inStock: boolean | null;
   vendor?: { name: string } | null;
   stock?: { available: number } | null;
+  /** The first is the card's picture (the web's own WebHome / WebSearch select them). */
+  images?: { alt: string | null; variants: ImageVariant[] }[];
 }
 
 export function ProductCard({ product }: { product: CardProduct }) {
   return (
     <li className="card" data-testid="product-card">
       <Link to={`/products/${product.id}`}>
-        <ProductImage name={product.name} />
+        <ProductImage name={product.name} image={product.images?.[0]} size="card" />
         <h3>{product.name}</h3>
       </Link>
       <p className="price">{money(product.price)}</p>
@@ -31,9 +34,10 @@ export function ProductCard({ product }: { product: CardProduct }) {
   );
 }
 
+/** Home: the newest products as cards, pictures included, in one request (WebHome). */
 export function Home() {
   const [after, setAfter] = useState<string | null>(null);
-  const [{ data, fetching, error }, refetch] = useQuery({ query: StorefrontHome, variables: { first: 12, after } });
+  const [{ data, fetching, error }, refetch] = useQuery({ query: WebHome, variables: { first: 12, after } });
   return (
     <>
       <h1>Marketplace</h1>

@@ -1,8 +1,9 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { useQuery, useSubscription } from 'urql';
 import { MyOrders, OrderLive, OrderPage as OrderPageQuery } from '../generated/documents';
 import { useSession } from '../session';
+import { reloadDelay } from '../order-live';
 import { ErrorMessage, Loading, money } from '../ui';
 
 function SignInFirst() {
@@ -19,13 +20,24 @@ export function OrderPage() {
   const { user } = useSession();
   const [{ data, fetching, error }, refetch] = useQuery({ query: OrderPageQuery, variables: { id }, pause: !user });
   const [live] = useSubscription({ query: OrderLive, variables: { orderId: id }, pause: !user });
-  const status = live.data?.orderStatusChanged.status ?? data?.order?.status;
+  const liveStatus = live.data?.orderStatusChanged.status;
+  const loadedStatus = data?.order?.status;
+  const status = liveStatus ?? loadedStatus;
   const reason = live.data?.orderStatusChanged.cancellationReason ?? data?.order?.cancellationReason;
-  // When the status moves on, the payment's verdict and shipments come with one more read.
+  // A live status the read has not seen brings another read (the payment's verdict, shipments),
+  // whether the event came before the read answered or after (order-live.ts).
+  const [reload, setReload] = useState({ status: '', attempt: 0 });
+  const attempt = reload.status === liveStatus ? reload.attempt : 0;
   useEffect(() => {
-    if (live.data && data?.order && live.data.orderStatusChanged.status !== data.order.status) refetch({ requestPolicy: 'network-only' });
+    const delay = fetching ? undefined : reloadDelay(liveStatus, loadedStatus, attempt);
+    if (delay === undefined) return;
+    const timer = setTimeout(() => {
+      setReload({ status: liveStatus!, attempt: attempt + 1 });
+      refetch({ requestPolicy: 'network-only' });
+    }, delay);
+    return () => clearTimeout(timer);
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [live.data?.orderStatusChanged.status]);
+  }, [liveStatus, loadedStatus, attempt, fetching]);
   if (!user) return <SignInFirst />;
   if (error) return <ErrorMessage error={error} retry={() => refetch({ requestPolicy: 'network-only' })} />;
   if (fetching && !data) return <Loading what="Loading order" />;
@@ -60,7 +72,7 @@ export function OrderPage() {
       </table>
       <p className="price">Total: {money(order.total)}</p>
       {order.payment && (
-        <p>
+        <p data-testid="payment">
           Payment: {order.payment.status}
           {order.payment.declineReason ? ` (${order.payment.declineReason})` : ''}
         </p>

@@ -1,6 +1,6 @@
 import { useSearchParams } from 'react-router';
 import { useQuery } from 'urql';
-import { Search } from '../generated/documents';
+import { WebSearch } from '../generated/documents';
 import type { SearchSort } from '../../../generated/operations';
 import { ErrorMessage, Loading } from '../ui';
 import { ProductCard } from './Home';
@@ -23,7 +23,7 @@ export function SearchPage() {
   const minRating = params.get('rating') ? Number(params.get('rating')) : undefined;
   const inStock = params.get('inStock') === '1' ? true : undefined;
   const [{ data, fetching, error }, refetch] = useQuery({
-    query: Search,
+    query: WebSearch,
     variables: { query: q || null, sort, first: 24, filter: { categoryIds, vendorIds, minRating, inStock } },
   });
   const update = (change: (p: URLSearchParams) => void) => {

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { env, loadConfig } from '@cloudlab/kit';
+import { ConfigError, env, loadConfig } from '@cloudlab/kit';
 import { SUBGRAPHS } from '@cloudlab/kit/topology';
 import { ROOT } from './stack';
 
@@ -9,6 +9,8 @@ export function startConfig(source = process.env, argv = process.argv.slice(2)) 
   // `--replicas N` (or REPLICAS=N): N instances of the gateway and of each subgraph behind HAProxy.
   const flag = argv.indexOf('--replicas');
   const replicas = flag >= 0 ? argv[flag + 1] : argv.find((a) => a.startsWith('--replicas='))?.slice('--replicas='.length);
+  // `--read-replica`: PostgreSQL primary + streaming replica of the project's own (ops/postgres-replica/).
+  const readReplica = argv.includes('--read-replica');
   const c = loadConfig(
     {
       DATABASE_URL: env.optionalUrl(),
@@ -30,8 +32,10 @@ export function startConfig(source = process.env, argv = process.argv.slice(2)) 
     },
     { ...source, ...(replicas !== undefined ? { REPLICAS: replicas } : {}) },
   );
+  if (readReplica && c.DATABASE_URL) throw new ConfigError('--read-replica starts its own primary and replica: unset DATABASE_URL (or set DATABASE_READ_URL to a replica of it instead)');
   return {
     ...c,
+    readReplica,
     controlSocket: path.join(c.DATA_DIR, 'control.sock'),
     restart: { initialMs: c.RESTART_INITIAL_MS, maxMs: c.RESTART_MAX_MS, resetAfterMs: c.RESTART_RESET_MS },
     subgraphPorts: Object.fromEntries(SUBGRAPHS.map(({ name }, i) => [name, c.SUBGRAPH_PORT_BASE + i])),

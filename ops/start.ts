@@ -1,7 +1,9 @@
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
 import { ConfigError } from '@cloudlab/kit';
 import { SUBGRAPHS } from '@cloudlab/kit/topology';
 import { startConfig } from './config';
-import { startStack } from './stack';
+import { ROOT, startStack } from './stack';
 import { startWeb } from './web';
 import { metricsUrl } from '@cloudlab/kit/metrics-server';
 import { serveControl } from './scale/control';
@@ -19,7 +21,11 @@ async function main() {
     console.error(`start: ${(err as Error).message}`);
     process.exit(err instanceof ConfigError ? 2 : 1);
   }
-  console.log(config.DATABASE_URL ? 'Using PostgreSQL at DATABASE_URL' : `Starting embedded PostgreSQL in ${config.DATA_DIR}/postgres`);
+  const pair = config.readReplica ? startPair() : undefined;
+  const databaseUrl = pair?.DATABASE_URL ?? config.DATABASE_URL;
+  console.log(
+    pair ? `Using the primary + read replica pair (${pair.DATABASE_URL}, ${pair.DATABASE_READ_URL})` : config.DATABASE_URL ? 'Using PostgreSQL at DATABASE_URL' : `Starting embedded PostgreSQL in ${config.DATA_DIR}/postgres`,
+  );
   // Signals are handled from the start: Ctrl-C while starting still stops what already runs.
   let stack: Awaited<ReturnType<typeof startStack>> | undefined;
   let stopping = false;
@@ -34,7 +40,7 @@ async function main() {
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
   stack = await startStack({
-    databaseUrl: config.DATABASE_URL,
+    databaseUrl,
     dataDir: config.DATA_DIR,
     embeddedPgPort: config.EMBEDDED_PG_PORT,
     dbPrefix: config.DB_PREFIX,
@@ -58,7 +64,8 @@ async function main() {
   const rows = [
     ['gateway', stack.gatewayUrl, pid('gateway'), `GraphQL (HTTP), Sandbox in the browser; /healthz /readyz; Prometheus at ${metricsUrl(stack.gatewayUrl)}`],
     ...SUBGRAPHS.map(({ name }) => [name, stack.subgraphUrls[name]!, pid(name), `database ${config.DB_PREFIX}${name}`]),
-    ['postgres', config.DATABASE_URL ? 'DATABASE_URL' : `embedded on 127.0.0.1:${config.EMBEDDED_PG_PORT}`, '', ''],
+    ['postgres', pair ? new URL(pair.DATABASE_URL).host : config.DATABASE_URL ? 'DATABASE_URL' : `embedded on 127.0.0.1:${config.EMBEDDED_PG_PORT}`, '', pair ? 'primary' : ''],
+    ...(pair ? [['replica', new URL(pair.DATABASE_READ_URL).host, '', 'streaming replica: catalog listings, search, analytics reports read here (DATABASE_READ_URL)']] : []),
   ];
   // Without SMTP_URL, notifications keeps the e-mail it sends in its development mailbox.
   if (!process.env.SMTP_URL && stack.subgraphUrls.notifications) {
@@ -72,6 +79,20 @@ async function main() {
   console.log('\nDemo logins (password cloudlab-demo): customer@cloudlab.dev, vendor@cloudlab.dev, admin@cloudlab.dev');
   if (stack.balancer) console.log(`${config.REPLICAS} instances of each service behind HAProxy (ports ${config.INSTANCE_PORT_BASE}+); \`pnpm rollout\` restarts them one at a time.`);
   console.log('A service that dies is restarted; Ctrl-C stops everything.\n');
+}
+
+/**
+ * `--read-replica`: starts (or finds running) the project's primary + streaming replica and hands
+ * the replica to every subgraph as DATABASE_READ_URL. The pair keeps running after Ctrl-C
+ * (`bash ops/postgres-replica/pg-pair.sh stop` stops it).
+ */
+function startPair(): { DATABASE_URL: string; DATABASE_READ_URL: string } {
+  const script = path.join(ROOT, 'ops', 'postgres-replica', 'pg-pair.sh');
+  execFileSync('bash', [script, 'start'], { stdio: 'inherit' });
+  const lines = execFileSync('bash', [script, 'env'], { encoding: 'utf8' }).trim().split('\n');
+  const env = Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+  process.env.DATABASE_READ_URL = env.DATABASE_READ_URL; // the children inherit this process's environment
+  return { DATABASE_URL: env.DATABASE_URL!, DATABASE_READ_URL: env.DATABASE_READ_URL! };
 }
 
 main().catch((err) => {

@@ -24,10 +24,12 @@ async function main() {
 function timeStart(dataDir: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const base = 20_000 + Math.floor(Math.random() * 1500) * 8; // below the ephemeral range (32768+)
+    // The gateway on base, the subgraphs on base+1…, then the web app and PostgreSQL past them (their
+    // metrics sit at +1000); all below the ephemeral range (32768+).
+    const base = 20_000 + Math.floor(Math.random() * 350) * 32;
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'ops', 'start.ts')], {
       cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: '', DATA_DIR: dataDir, PORT: String(base), SUBGRAPH_PORT_BASE: String(base + 1), EMBEDDED_PG_PORT: String(base + 7), LOG_LEVEL: 'warn' },
+      env: { ...process.env, DATABASE_URL: '', DATA_DIR: dataDir, PORT: String(base), SUBGRAPH_PORT_BASE: String(base + 1), WEB_PORT: String(base + 20), EMBEDDED_PG_PORT: String(base + 21), LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let output = '';

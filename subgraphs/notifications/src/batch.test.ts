@@ -10,6 +10,7 @@ import {
 } from '@cloudlab/kit/events';
 import { mailTarget, needsOf, planBatch, type BatchItem } from './batch';
 import { CUSTOMER_KINDS } from './email';
+import { sendDue } from './delivery';
 import { consumes } from './events';
 
 const uuid = () => randomUUID();
@@ -200,5 +201,25 @@ describe.skipIf(!process.env.DATABASE_URL)('the notifications consumer, batch by
     expect(after.notifications).toEqual(before.notifications);
     expect(after.mails).toEqual(before.mails);
     expect(after.announced).toEqual(before.announced);
+  });
+
+  it('delivers the queued mail: accepted ones SENT at their moment, refused ones retried later, the last attempt DEAD', async () => {
+    const limits = {
+      NOTIFICATIONS_EMAIL_FROM: 'CloudLab <no-reply@cloudlab.dev>', NOTIFICATIONS_EMAIL_MAX_ATTEMPTS: 2,
+      NOTIFICATIONS_EMAIL_RETRY_BASE_MS: 60_000, NOTIFICATIONS_EMAIL_RETRY_MAX_MS: 60_000, NOTIFICATIONS_EMAIL_BATCH: 10,
+    };
+    const refuse = new Set(['c2@example.com']);
+    const smtp = { sendMail: async (m: { to: string }) => { if (refuse.has(m.to)) throw new Error('421 try later'); return {}; } };
+    const outbox = async () =>
+      (await batched.db.query('SELECT to_address, state, attempts, sent_at IS NOT NULL AS sent, next_attempt_at > now() AS later FROM email_outbox ORDER BY to_address')).rows;
+    expect(await batched.db.tx((q) => sendDue(q, smtp as never, log, limits))).toBe(2);
+    expect(await outbox()).toEqual([
+      { to_address: 'c1@example.com', state: 'SENT', attempts: 1, sent: true, later: false },
+      { to_address: 'c2@example.com', state: 'PENDING', attempts: 1, sent: false, later: true },
+    ]);
+    await batched.db.query('UPDATE email_outbox SET next_attempt_at = now() WHERE state = $1', ['PENDING']);
+    expect(await batched.db.tx((q) => sendDue(q, smtp as never, log, limits))).toBe(1);
+    expect((await outbox())[1]).toMatchObject({ state: 'DEAD', attempts: 2, sent: false });
+    expect(await batched.db.tx((q) => sendDue(q, smtp as never, log, limits))).toBe(0);
   });
 });

@@ -16,6 +16,11 @@ export const config = loadConfigOrExit({
   // Delivery: due mail is looked for this often; a failed send is retried after 1 s, 2 s, 4 s, …
   // (capped), and after the last attempt the mail is DEAD (kept, never sent).
   NOTIFICATIONS_EMAIL_POLL_MS: env.int(250, 10),
+  // Due mails one delivery transaction claims (FOR UPDATE SKIP LOCKED) and sends at once; a full
+  // batch is followed by the next at once (the outbox is drained, not sipped every poll).
+  NOTIFICATIONS_EMAIL_BATCH: env.int(50, 1),
+  // SMTP connections each instance keeps open (nodemailer's pool): the batch's mails go out over them in parallel.
+  NOTIFICATIONS_EMAIL_CONNECTIONS: env.int(5, 1),
   NOTIFICATIONS_EMAIL_MAX_ATTEMPTS: env.int(8, 1),
   NOTIFICATIONS_EMAIL_RETRY_BASE_MS: env.int(1_000, 1),
   NOTIFICATIONS_EMAIL_RETRY_MAX_MS: env.int(300_000, 1),

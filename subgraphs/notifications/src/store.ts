@@ -282,19 +282,25 @@ export async function claimDueEmails(q: Queryable, limit: number): Promise<Outbo
   return rows;
 }
 
-export async function markEmailSent(q: Queryable, id: string): Promise<void> {
-  // clock_timestamp(): the moment this mail was accepted, not the start of the batch's transaction.
-  await q.query(`UPDATE email_outbox SET state = 'SENT', attempts = attempts + 1, sent_at = clock_timestamp(), last_error = NULL WHERE notification_id = $1`, [id]);
+/** Mails the SMTP server accepted, each at its own moment (one statement for a delivery batch). */
+export async function markEmailsSent(q: Queryable, sent: { id: string; at: Date }[]): Promise<void> {
+  if (!sent.length) return;
+  await q.query(
+    `UPDATE email_outbox e SET state = 'SENT', attempts = e.attempts + 1, sent_at = s.at, last_error = NULL
+     FROM unnest($1::uuid[], $2::timestamptz[]) AS s(id, at) WHERE e.notification_id = s.id`,
+    [sent.map((m) => m.id), sent.map((m) => m.at)],
+  );
 }
 
-/** A failed attempt: retried after `retryInMs`, or DEAD when `retryInMs` is null. */
-export async function markEmailFailed(q: Queryable, id: string, error: string, retryInMs: number | null): Promise<void> {
+/** Failed attempts: each retried after its `retryInMs`, or DEAD when it is null (one statement). */
+export async function markEmailsFailed(q: Queryable, failed: { id: string; error: string; retryInMs: number | null }[]): Promise<void> {
+  if (!failed.length) return;
   await q.query(
-    `UPDATE email_outbox SET attempts = attempts + 1, last_error = $2,
-       state = CASE WHEN $3::int IS NULL THEN 'DEAD' ELSE 'PENDING' END,
-       next_attempt_at = now() + make_interval(secs => COALESCE($3::int, 0) / 1000.0)
-     WHERE notification_id = $1`,
-    [id, error.slice(0, 1000), retryInMs],
+    `UPDATE email_outbox e SET attempts = e.attempts + 1, last_error = f.error,
+       state = CASE WHEN f.retry IS NULL THEN 'DEAD' ELSE 'PENDING' END,
+       next_attempt_at = now() + make_interval(secs => COALESCE(f.retry, 0) / 1000.0)
+     FROM unnest($1::uuid[], $2::text[], $3::int[]) AS f(id, error, retry) WHERE e.notification_id = f.id`,
+    [failed.map((m) => m.id), failed.map((m) => m.error.slice(0, 1000)), failed.map((m) => m.retryInMs)],
   );
 }
 

@@ -165,6 +165,7 @@ export class ReadRouter {
     this.state = next;
     upGauge.set(next.up ? 1 : 0);
     lagGauge.set(next.up && next.lagMs !== null ? next.lagMs : -1);
+    if (was.checkedAt === 0) return next; // the first check: openReadRouter says what it found
     if (was.up && !next.up) this.opts.log.warn({ reason: next.reason }, 'read replica unavailable: reads go to the primary');
     else if (!was.up && next.up) this.opts.log.info({ lagMs: next.lagMs }, 'read replica available: reads go to it again');
     const lagging = (s: ReplicaState) => s.up && s.lagMs !== null && s.lagMs > this.opts.maxLagMs;

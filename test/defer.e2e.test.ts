@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { gql } from './support/client';
 import { startGatewayProcess, type GatewayProcess } from './support/gateway';
 import { heldProxy, type HeldProxy } from './support/held-proxy';
+import { MULTIPART_ACCEPT as MULTIPART, mergeParts, readParts, type Part } from './support/multipart';
 
 /**
  * `@defer` through the gateway: the product page with its reviews deferred answers in parts
@@ -9,8 +10,6 @@ import { heldProxy, type HeldProxy } from './support/held-proxy';
  * answer; the first part is sent while the reviews subgraph has not answered yet; a client that
  * does not accept multipart gets the plain answer; the response cache never keeps a partial one.
  */
-const MULTIPART = 'multipart/mixed;deferSpec=20220824,application/json';
-
 const PRODUCT_PAGE = `query ProductPage($id: ID!) {
   product(id: $id) {
     id sku name description price { amount currency } vendor { id name } stock { available reserved }
@@ -26,9 +25,6 @@ const PRODUCT_PAGE_DEFERRED = `query ProductPage($id: ID!) {
   }
 }`;
 
-type Item = { data: any; path: (string | number)[]; label?: string; errors?: unknown[] };
-type Part = { data?: any; errors?: unknown[]; hasNext?: boolean; incremental?: Item[] };
-
 /** Sends a query and reads the answer part by part as it streams in. */
 async function send(url: string, query: string, variables: Record<string, unknown>, accept?: string, onPart?: (part: Part) => void) {
   const res = await fetch(url, {
@@ -43,41 +39,11 @@ async function send(url: string, query: string, variables: Record<string, unknow
     onPart?.(part);
     return { status: res.status, contentType, headers, parts: [part] };
   }
-  const parts: Part[] = [];
-  const decoder = new TextDecoder();
-  let buffer = '';
-  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-    buffer += decoder.decode(chunk, { stream: true });
-    let match: RegExpExecArray | null;
-    while ((match = /content-type: application\/json; charset=utf-8\r\n\r\n([\s\S]*?)\r\n---/.exec(buffer))) {
-      const part = JSON.parse(match[1]!) as Part;
-      parts.push(part);
-      onPart?.(part);
-      buffer = buffer.slice(match.index + match[0].length);
-    }
-  }
-  return { status: res.status, contentType, headers, parts };
+  return { status: res.status, contentType, headers, parts: await readParts(res.body as unknown as AsyncIterable<Uint8Array>, onPart) };
 }
 
 /** What a client holds once every part is applied. */
-function merged(parts: Part[]) {
-  const data = structuredClone(parts[0]!.data);
-  const deep = (target: any, source: any) => {
-    for (const [k, v] of Object.entries(source)) {
-      if (v && typeof v === 'object' && target[k] && typeof target[k] === 'object') deep(target[k], v);
-      else target[k] = v;
-    }
-  };
-  for (const part of parts.slice(1)) {
-    for (const item of part.incremental ?? []) {
-      if (!item.data) continue;
-      let at = data;
-      for (const seg of item.path) at = at[seg];
-      deep(at, item.data);
-    }
-  }
-  return data;
-}
+const merged = (parts: Part[]) => mergeParts(parts).data;
 
 /** A product with reviews in the demo catalog. */
 async function reviewedProduct(): Promise<string> {

@@ -11,88 +11,36 @@
 #      KAFKA_M2_REPO (Maven local repo; default: Maven's own, i.e. ~/.m2/repository).
 set -euo pipefail
 
-DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-CACHE="$DIR/.cache"
+SVC=kafka
+# shellcheck source=../lib/jvm-service.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/jvm-service.sh"
 LIB="$CACHE/lib"
-CLASSPATH_FILE="$CACHE/classpath.txt"
-POM_STAMP="$CACHE/pom.sha256"
 CONFIG="$CACHE/server.properties"
 LOG4J_CONFIG="$CACHE/log4j2.xml"
-LOG_DIR="$CACHE/logs"
-PID_FILE="$CACHE/kafka.pid"
 
 KAFKA_PORT="${KAFKA_PORT:-9092}"
 KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
 KAFKA_DATA_DIR="${KAFKA_DATA_DIR:-$CACHE/data}"
 KAFKA_HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xms128m -Xmx512m}"
-KAFKA_START_TIMEOUT="${KAFKA_START_TIMEOUT:-90}"
-HOST="127.0.0.1"
+START_TIMEOUT="${KAFKA_START_TIMEOUT:-90}"
+STOP_TIMEOUT=30
+POLL=0.5
+JAVA_NEEDS="Kafka 4 needs Java 17+"
+JVM_MARKS=(kafka.Kafka "$CONFIG")
 
-log() { echo "kafka: $*"; }
-die() { echo "kafka: ERROR: $*" >&2; exit 1; }
-
-port_open() { # port -> 0 if something accepts TCP connections on 127.0.0.1:port
-  timeout 2 bash -c "exec 3<>/dev/tcp/$HOST/$1" 2>/dev/null
+svc_ports() { echo "$KAFKA_PORT KAFKA_PORT"; echo "$KAFKA_CONTROLLER_PORT KAFKA_CONTROLLER_PORT"; }
+svc_where() { echo "$HOST:$KAFKA_PORT (controller $HOST:$KAFKA_CONTROLLER_PORT, data $KAFKA_DATA_DIR)"; }
+svc_ready() { grep -q "Kafka Server started" "$LOG_DIR/server.log" 2>/dev/null && port_open "$KAFKA_PORT"; }
+svc_failed() {
+  echo "---- errors in $LOG_DIR/server.log ----"
+  grep -E '^\[[^]]*\] (ERROR|FATAL) ' "$LOG_DIR/server.log" 2>/dev/null | tail -n 10 || true
 }
-
-is_our_kafka() { # pid -> 0 if pid is alive and is a kafka.Kafka JVM started with our config
-  local pid="$1"
-  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
-  kill -0 "$pid" 2>/dev/null || return 1
-  local cmd
-  cmd="$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null || true)"
-  [[ "$cmd" == *kafka.Kafka*"$CONFIG"* ]]
-}
-
-running_pid() { # prints the broker pid if running (pid file first, then a scan for an orphan)
-  local pid=""
-  if [[ -f "$PID_FILE" ]]; then
-    pid="$(tr -dc '0-9' <"$PID_FILE" || true)"
-    if is_our_kafka "$pid"; then echo "$pid"; return 0; fi
-  fi
-  # Orphan (pid file lost): look for a JVM whose command line has kafka.Kafka and our exact config path.
-  local p
-  for p in /proc/[0-9]*; do
-    p="${p#/proc/}"
-    if is_our_kafka "$p"; then echo "$p"; return 0; fi
-  done
-  return 1
-}
-
-running_port() { # PLAINTEXT port of the running broker, from the config it was started with
+svc_adopt() { # the PLAINTEXT port of the running broker, from the config it was started with
   local port=""
   [[ -f "$CONFIG" ]] && port="$(sed -n 's|^advertised.listeners=PLAINTEXT://.*:\([0-9]*\)$|\1|p' "$CONFIG")"
-  echo "${port:-$KAFKA_PORT}"
-}
-
-pom_hash() { sha256sum "$DIR/pom.xml" | cut -d' ' -f1; }
-
-fetch_deps() {
-  if [[ -f "$CLASSPATH_FILE" && -f "$POM_STAMP" && "$(cat "$POM_STAMP")" == "$(pom_hash)" ]]; then
-    return 0
-  fi
-  command -v mvn >/dev/null || die "mvn not found on PATH (needed once to fetch the Kafka jars)"
-  log "fetching Kafka jars with Maven into $LIB (first time only) ..."
-  mkdir -p "$CACHE"
-  rm -rf "$LIB.tmp"
-  local repo_opt=()
-  [[ -n "${KAFKA_M2_REPO:-}" ]] && repo_opt=("-Dmaven.repo.local=$KAFKA_M2_REPO")
-  # -q prints only errors; its output goes to a log because Debian's mvn emits stray ANSI codes even with -B.
-  mkdir -p "$LOG_DIR"
-  if ! mvn -q -B ${repo_opt[@]+"${repo_opt[@]}"} -f "$DIR/pom.xml" \
-    dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$LIB.tmp" \
-    >"$LOG_DIR/maven.log" 2>&1; then
-    tail -n 40 "$LOG_DIR/maven.log" >&2
-    die "maven dependency fetch failed (full output: $LOG_DIR/maven.log)"
-  fi
-  rm -rf "$LIB"
-  mv "$LIB.tmp" "$LIB"
-  # Absolute, ':'-joined classpath; written last so its presence means the fetch completed.
-  local jars=("$LIB"/*.jar)
-  [[ -f "${jars[0]}" ]] || die "maven put no jars in $LIB"
-  (IFS=:; echo "${jars[*]}") >"$CLASSPATH_FILE.tmp"
-  mv "$CLASSPATH_FILE.tmp" "$CLASSPATH_FILE"
-  pom_hash >"$POM_STAMP"
+  [[ -z "$port" || "$port" == "$KAFKA_PORT" ]] \
+    || log "WARNING: the running broker listens on $port, not KAFKA_PORT=$KAFKA_PORT; 'stop' it first to change ports"
+  KAFKA_PORT="${port:-$KAFKA_PORT}"
 }
 
 write_configs() {
@@ -142,8 +90,7 @@ EOF
 java_args() { # fills JAVA_ARGS with the JVM options + Kafka classpath
   # shellcheck disable=SC2206 # KAFKA_HEAP_OPTS is intentionally word-split
   JAVA_ARGS=(java ${1:-$KAFKA_HEAP_OPTS} -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true
-    "-Dlog4j2.configurationFile=$LOG4J_CONFIG" "-Dkafka.logs.dir=$LOG_DIR"
-    -cp "$(cat "$CLASSPATH_FILE")")
+    "-Dlog4j2.configurationFile=$LOG4J_CONFIG" "-Dkafka.logs.dir=$LOG_DIR" -cp "$LIB/*")
 }
 
 format_storage() {
@@ -160,98 +107,18 @@ format_storage() {
     || die "storage format failed; see $LOG_DIR/format.log"
 }
 
-cmd_start() {
-  local pid
-  if pid="$(running_pid)"; then
-    local port
-    port="$(running_port)"
-    [[ "$port" == "$KAFKA_PORT" ]] \
-      || log "WARNING: the running broker listens on $port, not KAFKA_PORT=$KAFKA_PORT; 'stop' it first to change ports"
-    KAFKA_PORT="$port"
-    if port_open "$KAFKA_PORT"; then
-      echo "$pid" >"$PID_FILE"
-      log "already running (pid $pid) on $HOST:$KAFKA_PORT"
-      return 0
-    fi
-    log "process $pid exists but port $KAFKA_PORT is not open yet; waiting for it"
-  else
-    if port_open "$KAFKA_PORT"; then
-      die "port $KAFKA_PORT is already in use by another process (not this script's broker)"
-    fi
-    if port_open "$KAFKA_CONTROLLER_PORT"; then
-      die "controller port $KAFKA_CONTROLLER_PORT is already in use (set KAFKA_CONTROLLER_PORT)"
-    fi
-    command -v java >/dev/null || die "java not found on PATH (Kafka 4 needs Java 17+)"
-    fetch_deps
-    write_configs
-    format_storage
-    # Fresh server.log per start so readiness polling only sees this run's lines.
-    [[ -f "$LOG_DIR/server.log" ]] && mv -f "$LOG_DIR/server.log" "$LOG_DIR/server.log.prev"
-    rm -f "$PID_FILE"
-    java_args
-    nohup "${JAVA_ARGS[@]}" kafka.Kafka "$CONFIG" >"$LOG_DIR/kafka.out" 2>&1 </dev/null &
-    pid=$!
-    echo "$pid" >"$PID_FILE"
-    log "starting broker (pid $pid); logs: $LOG_DIR/server.log (stdout/stderr: $LOG_DIR/kafka.out)"
-  fi
-
-  local t0=$SECONDS deadline=$((SECONDS + KAFKA_START_TIMEOUT))
-  while ((SECONDS < deadline)); do
-    if ! kill -0 "$pid" 2>/dev/null; then
-      rm -f "$PID_FILE"
-      echo "---- last lines of $LOG_DIR/kafka.out ----" >&2
-      tail -n 20 "$LOG_DIR/kafka.out" >&2 || true
-      echo "---- errors in $LOG_DIR/server.log ----" >&2
-      grep -E '^\[[^]]*\] (ERROR|FATAL) ' "$LOG_DIR/server.log" 2>/dev/null | tail -n 10 >&2 || true
-      die "broker exited during startup"
-    fi
-    if grep -q "Kafka Server started" "$LOG_DIR/server.log" 2>/dev/null && port_open "$KAFKA_PORT"; then
-      log "ready on $HOST:$KAFKA_PORT (controller $HOST:$KAFKA_CONTROLLER_PORT, data $KAFKA_DATA_DIR) after $((SECONDS - t0))s"
-      return 0
-    fi
-    sleep 0.5
-  done
-  die "broker (pid $pid) not ready after ${KAFKA_START_TIMEOUT}s; see $LOG_DIR/server.log (it is left running; use 'stop')"
+svc_prepare() {
+  jvm_fetch "$LIB"
+  write_configs
+  format_storage
+  # Fresh server.log per start so readiness polling only sees this run's lines.
+  [[ -f "$LOG_DIR/server.log" ]] && mv -f "$LOG_DIR/server.log" "$LOG_DIR/server.log.prev"
+  return 0
 }
 
-cmd_stop() {
-  local pid
-  if ! pid="$(running_pid)"; then
-    rm -f "$PID_FILE"
-    log "not running"
-    return 0
-  fi
-  log "stopping broker (pid $pid) ..."
-  kill -TERM "$pid" 2>/dev/null || true
-  local deadline=$((SECONDS + 30))
-  while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.5; done
-  if kill -0 "$pid" 2>/dev/null; then
-    log "still alive after 30s; sending SIGKILL"
-    kill -KILL "$pid" 2>/dev/null || true
-    while kill -0 "$pid" 2>/dev/null; do sleep 0.2; done
-  fi
-  rm -f "$PID_FILE"
-  log "stopped"
+svc_command() {
+  java_args
+  JVM_CMD=("${JAVA_ARGS[@]}" kafka.Kafka "$CONFIG")
 }
 
-cmd_status() {
-  local pid port
-  if pid="$(running_pid)"; then
-    port="$(running_port)"
-    if port_open "$port"; then
-      log "running (pid $pid) on $HOST:$port"
-      return 0
-    fi
-    log "process $pid alive but port $port not open (starting or unhealthy)"
-    return 1
-  fi
-  log "not running"
-  return 1
-}
-
-case "${1:-}" in
-  start) cmd_start ;;
-  stop) cmd_stop ;;
-  status) cmd_status ;;
-  *) echo "usage: $0 {start|stop|status}" >&2; exit 2 ;;
-esac
+jvm_main "$@"

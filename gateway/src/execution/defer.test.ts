@@ -6,6 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { incrementalDelivery } from '../plugins/incremental-delivery';
 import { acceptsDeferSpec } from './defer';
 import { LeanGateway } from './gateway';
+import { MULTIPART_ACCEPT as MULTIPART, mergeParts as merge, readParts, type Part } from '../../../test/support/multipart';
 
 /**
  * `@defer` through the lean executor, in process: three subgraphs (products, reviews, accounts);
@@ -91,9 +92,6 @@ async function server(kind: 'stock' | 'lean', plugin = true) {
   return apollo;
 }
 
-const MULTIPART = 'multipart/mixed;deferSpec=20220824,application/json';
-type Part = { data?: any; errors?: any[]; hasNext?: boolean; incremental?: { data: any; path: (string | number)[]; label?: string; errors?: any[] }[] };
-
 /** The answer as parts (a single JSON answer is one part), with the content-type and when each part arrived. */
 async function request(apollo: ApolloServer, query: string, opts: { variables?: Record<string, unknown>; accept?: string; onPart?: (part: Part) => void } = {}) {
   const headers = new HeaderMap([['content-type', 'application/json']]);
@@ -103,45 +101,10 @@ async function request(apollo: ApolloServer, query: string, opts: { variables?: 
     context: async () => ({}),
   });
   const contentType = res.headers.get('content-type') ?? '';
-  if (res.body.kind === 'complete') return { contentType, cacheControl: res.headers.get('cache-control'), parts: [JSON.parse(res.body.string) as Part] };
-  const parts: Part[] = [];
-  let buffer = '';
-  for await (const chunk of res.body.asyncIterator) {
-    buffer += chunk;
-    // Parts: `content-type: …\r\n\r\n{json}\r\n---`
-    let match: RegExpExecArray | null;
-    while ((match = /content-type: application\/json; charset=utf-8\r\n\r\n([\s\S]*?)\r\n---/.exec(buffer))) {
-      const part = JSON.parse(match[1]!) as Part;
-      parts.push(part);
-      opts.onPart?.(part);
-      buffer = buffer.slice(match.index + match[0].length);
-    }
-  }
-  return { contentType, cacheControl: res.headers.get('cache-control'), parts };
+  const cacheControl = res.headers.get('cache-control');
+  if (res.body.kind === 'complete') return { contentType, cacheControl, parts: [JSON.parse(res.body.string) as Part] };
+  return { contentType, cacheControl, parts: await readParts(res.body.asyncIterator, opts.onPart) };
 }
-
-/** Applies the parts in order, as a client does. */
-function merge(parts: Part[]): { data: any; errors: any[] } {
-  const data = structuredClone(parts[0]!.data);
-  const errors = [...(parts[0]!.errors ?? [])];
-  const deep = (target: any, source: any) => {
-    for (const [k, v] of Object.entries(source)) {
-      if (v && typeof v === 'object' && target[k] && typeof target[k] === 'object') deep(target[k], v);
-      else target[k] = v;
-    }
-  };
-  for (const part of parts.slice(1)) {
-    for (const item of part.incremental ?? []) {
-      errors.push(...(item.errors ?? []));
-      if (!item.data) continue;
-      let at = data;
-      for (const seg of item.path) at = at[seg];
-      deep(at, item.data);
-    }
-  }
-  return { data, errors };
-}
-
 const withoutDefer = (query: string) => query.replace(/@defer(\([^)]*\))?/g, '');
 
 let lean: ApolloServer;

@@ -54,6 +54,12 @@ describe.skipIf(!CHROMIUM)(`the web app in a browser${CHROMIUM ? '' : ' (skipped
       if (new URL(r.url()).pathname === '/graphql') graphqlRequests.push(`${r.method()} ${r.postData() ?? ''}`);
     });
     page.on('websocket', (ws) => graphqlRequests.push(`WS ${ws.url()}`));
+    // A failed story says what the page was told: GraphQL errors and uncaught exceptions.
+    page.on('response', (r) => {
+      if (new URL(r.url()).pathname !== '/graphql') return;
+      void r.text().then((body) => body.includes('"errors"') && console.warn(`GraphQL errors (${r.status()}): ${body.slice(0, 600)}`), () => {});
+    });
+    page.on('pageerror', (err) => console.warn(`page error: ${err.message}`));
     return { page, graphqlRequests, close: () => context.close() };
   }
   const shot = async (page: Page, name: string) => {
@@ -209,7 +215,7 @@ describe.skipIf(!CHROMIUM)(`the web app in a browser${CHROMIUM ? '' : ' (skipped
     await page.getByLabel('Name').fill(name);
     await page.getByLabel('Description').fill('A lamp made by the browser test');
     await page.getByLabel('Price (EUR)').fill('24.50');
-    await page.getByLabel('Image description (alt text)').fill(alt);
+    await page.getByLabel('Alt text for the image').fill(alt);
     // First a file that only claims to be a PNG: content's confirm refuses it, the form says so
     // and keeps the product it saved.
     const image = page.getByLabel(/^Image \(/);

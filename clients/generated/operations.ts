@@ -401,17 +401,6 @@ export type WebHomeQuery = { products: { totalCount: number, pageInfo: { hasNext
 
 export type CardImageFragment = { images: Array<{ id: string, alt: string | null, variants: Array<{ name: string, url: string, width: number, height: number, contentType: string }> }> };
 
-export type WebSearchQueryVariables = Exact<{
-  query?: string | null | undefined;
-  filter?: SearchFilter | null | undefined;
-  sort?: SearchSort | null | undefined;
-  first?: number | null | undefined;
-  after?: string | null | undefined;
-}>;
-
-
-export type WebSearchQuery = { search: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, facets: { inStockCount: number, categories: Array<{ count: number, category: { id: string, name: string } }>, vendors: Array<{ count: number, vendor: { id: string, name: string } }>, priceRanges: Array<{ min: string, max: string | null, count: number }>, ratings: Array<{ atLeast: number, count: number }> }, edges: Array<{ cursor: string, node: { id: string, name: string, averageRating: number | null, inStock: boolean | null, price: { amount: string, currency: string }, vendor: { name: string } | null, images: Array<{ id: string, alt: string | null, variants: Array<{ name: string, url: string, width: number, height: number, contentType: string }> }> } }> } };
-
 export type ShipOrderMutationVariables = Exact<{
   orderId: string;
   carrier: string;
@@ -427,6 +416,17 @@ export type ProductImagesForEditQueryVariables = Exact<{
 
 
 export type ProductImagesForEditQuery = { product: { id: string, images: Array<{ id: string, status: MediaStatus, alt: string | null, variants: Array<{ name: string, url: string, width: number, height: number, contentType: string }> }> } | null };
+
+export type WebSearchQueryVariables = Exact<{
+  query?: string | null | undefined;
+  filter?: SearchFilter | null | undefined;
+  sort?: SearchSort | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type WebSearchQuery = { search: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, facets: { inStockCount: number, categories: Array<{ count: number, category: { id: string, name: string } }>, vendors: Array<{ count: number, vendor: { id: string, name: string } }>, priceRanges: Array<{ min: string, max: string | null, count: number }>, ratings: Array<{ atLeast: number, count: number }> }, edges: Array<{ cursor: string, node: { id: string, name: string, averageRating: number | null, inStock: boolean | null, price: { amount: string, currency: string }, vendor: { name: string } | null, images: Array<{ id: string, alt: string | null, variants: Array<{ name: string, url: string, width: number, height: number, contentType: string }> }> } }> } };
 
 export type CreateProductMutationVariables = Exact<{
   input: ProductInput;

@@ -40,8 +40,8 @@ export const OPERATIONS = {
   ProductForEdit: { id: '68c82b2cb444d0c86d7fddbf710c74ae25a5b07f1c364c05ce153fec1bab1b95', type: 'query' },
   Vendors: { id: 'cdbfd9ce06438670fc4069f8feb951d07a7d8960ce5c64f9416dfc85018d64a2', type: 'query' },
   MyVendor: { id: 'e58ab7e6ed060c42558cdf0bcd09a28dd5d3cc39e47e0540b60ed2036a69c5c9', type: 'query' },
-  WebHome: { id: 'c64c02d94c06bfa295db3dc7cc86e4616d853a93d141178ac1f7a28a411c9e5d', type: 'query' },
-  WebSearch: { id: 'f5cd883d00ccbb32cf8617711879c4cab3063db7e84b339232a48da4c128d374', type: 'query' },
+  WebHome: { id: '5eb07ec484da149bc313776fa0718139d92d5d7378dcae7956acdb8a2ee80d94', type: 'query' },
+  WebSearch: { id: '3cdcb9683b5cc3a775214cb835400484094df73bc8896fba092860879192c557', type: 'query' },
   ProductImagesForEdit: { id: '6e676e7706d776aed0d8f365b9c148c078ae39aad3fb38bb7b49426723d54b96', type: 'query' },
 } as const;
 

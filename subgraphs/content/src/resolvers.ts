@@ -1,4 +1,4 @@
-import { unauthenticated, type Viewer } from '@cloudlab/kit';
+import { badInput, unauthenticated, type Viewer } from '@cloudlab/kit';
 import type { Context } from './loaders';
 import type { Resolvers } from './generated/resolvers';
 import { demoVariants } from './demo-images';
@@ -33,7 +33,11 @@ export function createResolvers(deps: () => Omit<MediaDeps, 'db' | 'log'>) {
     },
     Product: {
       __resolveReference: (ref) => ({ id: ref.id }),
-      images: (p, _, ctx) => ctx.loaders.images.load(p.id),
+      images: async (p, { first }, ctx) => {
+        if (first != null && first < 0) throw badInput('first must be 0 or more', 'first');
+        const images = await ctx.loaders.images.load(p.id);
+        return first == null ? images : images.slice(0, first);
+      },
     },
   } satisfies Resolvers;
 }

@@ -335,7 +335,7 @@ function ProductForm({ vendorId }: { vendorId: string }) {
         </select>
         <label htmlFor="image">{id ? 'Add an image' : 'Image'} (JPEG, PNG, WebP or AVIF; optional)</label>
         <input id="image" name="image" type="file" accept="image/jpeg,image/png,image/webp,image/avif" />
-        <label htmlFor="alt">Image description (alt text)</label>
+        <label htmlFor="alt">Alt text for the image</label>
         <input id="alt" name="alt" maxLength={500} />
         <UploadProgress state={upload} />
         {savedId && !id && upload.phase === 'error' && (

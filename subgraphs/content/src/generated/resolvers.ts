@@ -131,8 +131,17 @@ export type MutationUpdateProductImageAltArgs = {
 export type Product = {
   __typename?: 'Product';
   id: Scalars['ID']['output'];
-  /** Ready images in the vendor's order (first: the main picture). */
+  /**
+   * Ready images in the vendor's order (first: the main picture). `first`: at most that many (a
+   * card wants only the main picture: `images(first: 1)`, which the gateway's cost estimate counts
+   * as one image rather than a list of OPERATION_COST_LIST_SIZE); all of them when omitted.
+   */
   images: Array<Media>;
+};
+
+
+export type ProductImagesArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -318,7 +327,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
 export type ProductResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Product'] = ResolversParentTypes['Product'], FederationReferenceType extends FederationReferenceTypes['Product'] = FederationReferenceTypes['Product']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Product']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  images?: Resolver<Array<ResolversTypes['Media']>, ParentType, ContextType>;
+  images?: Resolver<Array<ResolversTypes['Media']>, ParentType, ContextType, Partial<ProductImagesArgs>>;
 };
 
 export type Resolvers<ContextType = Context> = {

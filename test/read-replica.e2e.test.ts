@@ -137,10 +137,16 @@ describe.skipIf(!pair.primary || !pair.replica)('catalog listings on a read repl
 
   it('answers listings from the replica', async () => {
     await until(async () => (await fetch(metricsUrl).then((r) => r.text())).includes('cloudlab_db_replica_up 1'), 'the replica checked and up', 10_000);
-    const before = await replicaReads();
+    const before = { replica: await replicaReads(), fallbacks: await fallbacks() };
     for (let i = 0; i < 10; i++) expect((await listing()).products.edges).toHaveLength(20);
-    // products page, totalCount and categories: three reads per listing, all on the replica.
-    expect((await replicaReads()) - before).toBeGreaterThanOrEqual(30);
+    // products page, totalCount and categories: three reads per listing, on the replica — but for
+    // any the policy sent to the primary meanwhile (a check late on a loaded machine, a moment
+    // beyond the lag bound), each counted as a fallback.
+    const onReplica = (await replicaReads()) - before.replica;
+    const fellBack = (await fallbacks()) - before.fallbacks;
+    expect(onReplica + fellBack).toBe(30);
+    expect(onReplica).toBeGreaterThanOrEqual(20);
+    if (fellBack) console.log(`${fellBack} of 30 listing reads went to the primary by the lag/health policy`);
     // The replica's own sessions ran the listing's statements (each connection shows its last one).
     const sessions = await replicaSessions();
     expect(sessions.some((q) => /FROM (products|product_counts|categories)\b/.test(q)), JSON.stringify(sessions)).toBe(true);

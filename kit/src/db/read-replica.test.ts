@@ -3,10 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { createLogger } from '../logger';
 import { registry } from '../metrics';
 import { Db, type Queryable } from './pool';
-import { ReadRouter, lagOf, readTarget, replicaFailure, replicaPool, sqlProbe, stickyMs, type ReplicaProbe, type ReplicaState } from './read-replica';
+import { ReadRouter, lagOf, parseLsn, readTarget, replicaFailure, replicaPool, sqlProbe, stickyMs, type ReplicaProbe, type ReplicaState } from './read-replica';
 
 const settings = { maxLagMs: 1000, checkIntervalMs: 500 };
 const up = (lagMs: number | null, checkedAt = 10_000): ReplicaState => ({ up: true, lagMs, checkedAt });
+/** A standby that has replayed everything the primary has (at `lsn`). */
+const caughtUp = (lsn = 100n): ReplicaProbe => ({ standby: true, primaryLsn: lsn, replayLsn: lsn, behindMs: 0 });
 
 describe('where a read goes', () => {
   it('a healthy replica within the lag bound answers reads', () => {
@@ -29,10 +31,21 @@ describe('where a read goes', () => {
     expect(readTarget(up(0), { wrote: false }, 10_000 + 2_501, settings)).toEqual({ to: 'primary', reason: 'stale' });
   });
 
-  it('lag is 0 when the replica has replayed up to the primary, else the age of its last replayed commit', () => {
-    expect(lagOf({ standby: true, caughtUp: true, behindMs: 60_000 })).toBe(0); // an idle primary
-    expect(lagOf({ standby: true, caughtUp: false, behindMs: 250 })).toBe(250);
-    expect(lagOf({ standby: true, caughtUp: false, behindMs: null })).toBeNull();
+  it('lag: since the newest check whose primary position the replica has replayed, or the age of its last replayed commit if tighter', () => {
+    const p = (replayLsn: bigint | null, behindMs: number | null): ReplicaProbe => ({ standby: true, primaryLsn: 160n, replayLsn, behindMs });
+    // Caught up with this check's position: only as old as the check, however old its last commit (an idle primary).
+    expect(lagOf(p(160n, 60_000), [{ at: 1_000, lsn: 160n }], 1_005)).toBe(5);
+    // Idle for minutes, then one write the replica has not replayed yet: it still holds everything
+    // the primary had at the check before (200 ms ago), not 10 s behind.
+    const samples = [{ at: 0, lsn: 100n }, { at: 200, lsn: 100n }, { at: 400, lsn: 160n }];
+    expect(lagOf(p(100n, 10_000), samples, 410)).toBe(210);
+    // Busy: its last replayed commit is the tighter bound.
+    expect(lagOf(p(130n, 50), samples, 410)).toBe(50);
+    // Behind every check kept: only the commit age says anything.
+    expect(lagOf(p(90n, 4_000), samples, 410)).toBe(4_000);
+    expect(lagOf(p(null, null), samples, 410)).toBeNull();
+    expect(parseLsn('16/B374D848')).toBe((0x16n << 32n) | 0xb374d848n);
+    expect(parseLsn('0/3000000') < parseLsn('1/0')).toBe(true);
     expect(stickyMs(settings)).toBe(1500);
   });
 
@@ -81,7 +94,7 @@ const from = async (db: Db) => (await db.query('SELECT 1')).rows[0].from;
 
 describe('a ReadRouter', () => {
   it('sends listings to the replica, and a request that writes reads its write from the primary', async () => {
-    const { r } = router(async () => ({ standby: true, caughtUp: true, behindMs: 0 }));
+    const { r } = router(async () => caughtUp());
     await r.check();
     const one = r.forRequest(null);
     expect(await from(one.readDb)).toBe('replica');
@@ -91,7 +104,7 @@ describe('a ReadRouter', () => {
   });
 
   it('keeps a viewer who wrote on the primary for the lag bound plus one check interval', async () => {
-    const { r, advance } = router(async () => ({ standby: true, caughtUp: true, behindMs: 0 }));
+    const { r, advance } = router(async () => caughtUp());
     await r.check();
     await r.forRequest('u1').db.tx(async () => undefined);
     expect(await from(r.forRequest('u1').readDb)).toBe('primary');
@@ -105,7 +118,7 @@ describe('a ReadRouter', () => {
   });
 
   it('a plain statement on ctx.db is not taken for a write', async () => {
-    const { r } = router(async () => ({ standby: true, caughtUp: true, behindMs: 0 }));
+    const { r } = router(async () => caughtUp());
     await r.check();
     const req = r.forRequest('u3');
     expect(await from(req.db)).toBe('primary');
@@ -113,8 +126,8 @@ describe('a ReadRouter', () => {
   });
 
   it('falls back to the primary when a read on the replica fails, counts it, and returns when a check succeeds', async () => {
-    let probe: ReplicaProbe | Error = { standby: true, caughtUp: true, behindMs: 0 };
-    const { r, replica } = router(async () => {
+    let probe: ReplicaProbe | Error = caughtUp();
+    const { r, replica, advance } = router(async () => {
       if (probe instanceof Error) throw probe;
       return probe;
     });
@@ -133,14 +146,15 @@ describe('a ReadRouter', () => {
     await r.check();
     expect(r.current.up).toBe(false);
     replica.failing = null;
-    probe = { standby: true, caughtUp: false, behindMs: 40 };
+    probe = { standby: true, primaryLsn: 200n, replayLsn: 150n, behindMs: 40 };
+    advance(300); // it has replayed the first check's position (300 ms ago) and a commit 40 ms old
     await r.check();
     expect(r.current).toMatchObject({ up: true, lagMs: 40 });
     expect(await from(r.forRequest(null).readDb)).toBe('replica');
   });
 
   it('retries a recovery conflict on the primary without taking the replica out; a bad statement fails as it is', async () => {
-    const { r, replica } = router(async () => ({ standby: true, caughtUp: true, behindMs: 0 }));
+    const { r, replica } = router(async () => caughtUp());
     await r.check();
     replica.failing = Object.assign(new Error('canceling statement due to conflict with recovery'), { code: '40001' });
     expect(await from(r.forRequest(null).readDb)).toBe('primary');
@@ -150,21 +164,21 @@ describe('a ReadRouter', () => {
   });
 
   it('reads go to the primary while the replica lags beyond the bound or is a promoted server', async () => {
-    let probe: ReplicaProbe = { standby: true, caughtUp: false, behindMs: 5_000 };
+    let probe: ReplicaProbe = { standby: true, primaryLsn: 200n, replayLsn: 50n, behindMs: 5_000 };
     const { r } = router(async () => probe);
     await r.check();
     expect(await from(r.forRequest(null).readDb)).toBe('primary');
-    probe = { standby: false, caughtUp: true, behindMs: null };
+    probe = { standby: false, primaryLsn: 200n, replayLsn: 200n, behindMs: null };
     await r.check();
     expect(r.current).toMatchObject({ up: false, reason: expect.stringMatching(/not a standby/) });
     expect(await from(r.forRequest(null).readDb)).toBe('primary');
-    probe = { standby: true, caughtUp: true, behindMs: 5_000 };
+    probe = { standby: true, primaryLsn: 200n, replayLsn: 200n, behindMs: 5_000 }; // caught up with an idle primary
     await r.check();
     expect(await from(r.forRequest(null).readDb)).toBe('replica');
   });
 
   it('routes transactions (search runs its statements in one) the same way', async () => {
-    const { r, primary, replica } = router(async () => ({ standby: true, caughtUp: true, behindMs: 0 }));
+    const { r, primary, replica } = router(async () => caughtUp());
     await r.check();
     const label = await r.forRequest(null).readDb.tx(async (q) => (await q.query('SELECT 1')).rows[0].from);
     expect(label).toBe('replica');
@@ -185,9 +199,10 @@ describe.skipIf(!pair.primary || !pair.replica)('the SQL probe on a real primary
       await primary.query('INSERT INTO kit_probe_test VALUES (now())');
       const started = Date.now();
       let seen = await probe();
-      while (!seen.caughtUp && Date.now() - started < 1000) seen = await probe();
+      const written = (await primary.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn')).rows[0]!.lsn;
+      while ((seen.replayLsn ?? -1n) < parseLsn(written) && Date.now() - started < 1000) seen = await probe();
       expect(seen.standby).toBe(true);
-      expect(seen.caughtUp).toBe(true);
+      expect(seen.replayLsn! >= parseLsn(written)).toBe(true);
       console.log(`replica caught up with a write in ${Date.now() - started} ms`);
     } finally {
       await primary.end();

@@ -13,8 +13,8 @@ import { Db, logPoolErrors, type Queryable } from './pool';
  *   on this instance for `maxLagMs + checkIntervalMs` after (by then the replica has it: see
  *   `stickyMs`);
  * - the replica's lag is checked every `checkIntervalMs` (its replay LSN against the primary's
- *   current LSN; behind, the age of its last replayed commit): above `maxLagMs`, reads go to the
- *   primary;
+ *   LSN at recent checks, and the age of its last replayed commit: `lagOf`): above `maxLagMs`,
+ *   reads go to the primary;
  * - the replica down, not a standby, or a read on it failing with a connection error or a
  *   recovery conflict: that read runs again on the primary, and reads stay there until a check
  *   succeeds again.
@@ -60,18 +60,42 @@ export function readTarget(state: ReplicaState, request: RequestReads, now: numb
  */
 export const stickyMs = (s: ReplicaSettings) => s.maxLagMs + s.checkIntervalMs;
 
-/** What the replica reports about itself, measured against the primary's current WAL position. */
+/** One check: the primary's current WAL position, then what the replica says about itself. */
 export interface ReplicaProbe {
   standby: boolean;
-  /** The replica has replayed up to the primary's current LSN (read just before). */
-  caughtUp: boolean;
+  primaryLsn: bigint;
+  /** How far the replica has replayed (null: it has replayed nothing since it started). */
+  replayLsn: bigint | null;
   /** now − the replica's last replayed commit (null: nothing replayed since it started). */
   behindMs: number | null;
 }
 
-/** Lag from a probe: 0 when caught up; else the age of the last replayed commit. */
-export function lagOf(p: ReplicaProbe): number | null {
-  return p.caughtUp ? 0 : p.behindMs;
+/** The primary's WAL position at a check's start: everything committed before `at` is below `lsn`. */
+export interface LsnSample {
+  at: number;
+  lsn: bigint;
+}
+
+/** `16/B374D848` → a number that orders like the LSN. */
+export function parseLsn(text: string): bigint {
+  const [hi, lo] = text.split('/');
+  return (BigInt(`0x${hi}`) << 32n) | BigInt(`0x${lo}`);
+}
+
+/**
+ * How stale the replica's view is, at most, from two upper bounds: the newest earlier check whose
+ * primary position the replica has replayed (it holds everything committed before that check), and
+ * the age of its last replayed commit. The first keeps an idle-then-busy primary from looking like
+ * lag (the last commit the replica replayed may be minutes old while it misses only the write of
+ * this instant); the second is the only bound once the replica is further behind than every
+ * check kept. Null: unknown.
+ */
+export function lagOf(p: ReplicaProbe, samples: readonly LsnSample[], now: number): number | null {
+  let reflected: LsnSample | undefined;
+  if (p.replayLsn !== null) for (const s of samples) if (s.lsn <= p.replayLsn) reflected = s;
+  if (!reflected) return p.behindMs;
+  const bySamples = Math.max(0, now - reflected.at);
+  return p.behindMs === null ? bySamples : Math.min(bySamples, Math.max(0, p.behindMs));
 }
 
 /** Errors after which the same read should run on the primary; `down` ones also take the replica out. */
@@ -112,6 +136,8 @@ export class ReadRouter {
   private timer?: NodeJS.Timeout;
   private checking?: Promise<ReplicaState>;
   private readonly writers = boundedMap<string, number>(10_000);
+  /** The primary's position at recent checks, oldest first (enough to cover the lag bound). */
+  private samples: LsnSample[] = [];
 
   constructor(
     readonly primary: Db,
@@ -149,10 +175,16 @@ export class ReadRouter {
 
   /** Asks the replica how far behind it is; one check at a time. */
   check(): Promise<ReplicaState> {
+    const at = this.now();
     this.checking ??= this.opts
       .probe()
       .then(
-        (p) => (p.standby ? { up: true, lagMs: lagOf(p) } : { up: false, lagMs: null, reason: 'not a standby (promoted?)' }),
+        (p) => {
+          if (!p.standby) return { up: false, lagMs: null, reason: 'not a standby (promoted?)' };
+          const keepFrom = at - (this.opts.maxLagMs + 3 * this.opts.checkIntervalMs);
+          this.samples = [...this.samples.filter((s) => s.at >= keepFrom), { at, lsn: p.primaryLsn }];
+          return { up: true, lagMs: lagOf(p, this.samples, this.now()) };
+        },
         (err: Error) => ({ up: false, lagMs: null, reason: err.message }),
       )
       .then((seen) => this.see({ ...seen, checkedAt: this.now() }))
@@ -244,9 +276,8 @@ class RoutedReads extends Db {
 }
 
 /**
- * The SQL probe: the primary's current LSN, then the replica's replay position against it and the
- * age of its last replayed commit. On a primary without writes the replica is caught up (lag 0)
- * even though its last replayed commit is old. `timeoutMs` bounds a hung replica.
+ * The SQL probe: the primary's current LSN, then the replica's replay position and the age of its
+ * last replayed commit (`lagOf` turns them into lag). `timeoutMs` bounds a hung replica.
  */
 export function sqlProbe(primary: pg.Pool, replica: pg.Pool, timeoutMs: number): () => Promise<ReplicaProbe> {
   return async () => {
@@ -257,15 +288,14 @@ export function sqlProbe(primary: pg.Pool, replica: pg.Pool, timeoutMs: number):
     });
     try {
       const { rows } = await Promise.race([
-        replica.query<{ standby: boolean; caught_up: boolean | null; behind_ms: number | null }>(
-          `SELECT pg_is_in_recovery() AS standby, pg_last_wal_replay_lsn() >= $1::pg_lsn AS caught_up,
+        replica.query<{ standby: boolean; replay: string | null; behind_ms: number | null }>(
+          `SELECT pg_is_in_recovery() AS standby, pg_last_wal_replay_lsn()::text AS replay,
                   (extract(epoch FROM clock_timestamp() - pg_last_xact_replay_timestamp()) * 1000)::float8 AS behind_ms`,
-          [lsn],
         ),
         timeout,
       ]);
       const r = rows[0]!;
-      return { standby: r.standby, caughtUp: r.caught_up === true, behindMs: r.behind_ms };
+      return { standby: r.standby, primaryLsn: parseLsn(lsn), replayLsn: r.replay ? parseLsn(r.replay) : null, behindMs: r.behind_ms };
     } finally {
       clearTimeout(timer);
     }

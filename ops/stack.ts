@@ -4,6 +4,7 @@ import path from 'node:path';
 import { SUBGRAPHS, defaultSubgraphUrl } from '@cloudlab/kit/topology';
 import { DEFAULT_RESTART, supervise, type RestartPolicy, type Supervised } from './supervise';
 import { startBalancer, type Balancer } from './scale/haproxy';
+import { compileServices } from './build';
 
 export const ROOT = path.join(__dirname, '..');
 
@@ -72,7 +73,15 @@ export interface Stack {
  */
 export async function startStack(opts: StackOptions): Promise<Stack> {
   const output = opts.output ?? ((name, line) => process.stdout.write(`[${name}] ${line}\n`));
+  // Every service compiled once (ops/build.ts) while the embedded PostgreSQL starts.
+  const entries = [GATEWAY_ENTRY, ...SUBGRAPHS.map(({ name }) => subgraphEntry(name))];
+  const compiled = SERVICE_LOADER === 'bundle' ? compileServices(entries) : Promise.resolve(new Map<string, string>());
+  compiled.catch(() => {}); // awaited below; a failure surfaces there
   const embedded = opts.databaseUrl ? undefined : await startPostgresProcess(path.join(opts.dataDir, 'postgres'), opts.embeddedPgPort, output);
+  const bundles = await compiled.catch(async (err) => {
+    await embedded?.stop();
+    throw err;
+  });
   const databaseUrl = opts.databaseUrl ?? embedded!.url;
   const common: NodeJS.ProcessEnv = {
     ...process.env,
@@ -92,7 +101,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   let stopping = false;
   /** Starts `name` under supervision; `processes` always holds its current process. */
   const run = (name: string, entry: string, env: NodeJS.ProcessEnv) => {
-    const service = supervise(name, () => launch(name, entry, env, output), policy, {
+    const script = bundles.get(entry) ?? entry;
+    const service = supervise(name, () => launch(name, script, env, output), policy, {
       log: (line) => output('supervisor', line),
       onRestart: (child) => processes.set(name, child),
       restartAllowed: () => !stopping,
@@ -129,7 +139,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     // fail to bind the port and crash-loop.
     const running = services.get(name);
     if (running) return waitUntilUp(`http://127.0.0.1:${instance.port}/healthz`, running, name, startTimeout);
-    const service = run(name, path.join(ROOT, 'subgraphs', instance.service, 'src', 'server.ts'), {
+    const service = run(name, subgraphEntry(instance.service), {
       ...common,
       ...instanceEnv,
       PORT: String(instance.port),
@@ -141,7 +151,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   };
 
   /** Starts a gateway process over the stack's subgraphs (`pnpm bench gateway` starts several). */
-  const startGateway = async (name: string, port: number, env: NodeJS.ProcessEnv = {}, entry = path.join(ROOT, 'gateway', 'src', 'main.ts')) => {
+  const startGateway = async (name: string, port: number, env: NodeJS.ProcessEnv = {}, entry = GATEWAY_ENTRY) => {
+    if (SERVICE_LOADER === 'bundle' && !bundles.has(entry)) bundles.set(entry, (await compileServices([entry])).get(entry)!);
     const service = run(name, entry, {
       ...common,
       PORT: String(port),
@@ -249,12 +260,23 @@ async function startPostgresProcess(dir: string, port: number, output: (name: st
   };
 }
 
+const GATEWAY_ENTRY = path.join(ROOT, 'gateway', 'src', 'main.ts');
+const subgraphEntry = (name: string) => path.join(ROOT, 'subgraphs', name, 'src', 'server.ts');
+
+/**
+ * How service processes load their code: `bundle` (default) runs the one-file builds of ops/build.ts
+ * on plain Node; `tsx` runs the TypeScript sources through tsx's loader, as before (no build step).
+ */
+const SERVICE_LOADER = process.env.SERVICE_LOADER === 'tsx' ? 'tsx' : 'bundle';
+
+/** Starts one service process: a compiled bundle (.js) on plain Node, else TypeScript through tsx. */
 function launch(name: string, entry: string, env: NodeJS.ProcessEnv, output: (name: string, line: string) => void) {
   // CLOUDLAB_CPU_PROFILE_DIR=dir: every process writes V8 CPU profiles (one per thread) to dir/<name>/ when it exits
   // (`pnpm bench gateway --profile`); open it in Chrome DevTools or speedscope.
   const profileDir = env.CLOUDLAB_CPU_PROFILE_DIR;
   const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.join(profileDir, name)}`] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', entry], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const loader = entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child = spawn(process.execPath, [...profile, ...loader, entry], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   for (const stream of [child.stdout, child.stderr]) {
     let buffered = '';
     stream.setEncoding('utf8');

@@ -88,6 +88,10 @@ export const subgraphEnv = {
   KAFKA_NAMESPACE: z.string().regex(/^[a-zA-Z0-9._-]*$/, 'letters, digits, . _ - only').default(''),
   // Partitions of the topics a subgraph creates on Kafka (the unit of parallelism across instances).
   EVENT_TOPIC_PARTITIONS: env.int(6, 1),
+  // Copies of each new topic's partitions; 0 = min(3, brokers in the cluster).
+  EVENT_TOPIC_REPLICATION: env.int(0, 0),
+  // min.insync.replicas of a new topic; 0 = 2 with three or more copies, else 1.
+  EVENT_TOPIC_MIN_INSYNC: env.int(0, 0),
   // Parallel lanes per consumer poll (different aggregates side by side, one aggregate in order).
   EVENT_CONSUMER_LANES: env.int(4, 1),
   // Most events a consumer applies in one transaction.

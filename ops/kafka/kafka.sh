@@ -1,35 +1,61 @@
 #!/usr/bin/env bash
-# Local single-node Apache Kafka 4.x broker (KRaft, broker+controller in one JVM),
-# run straight from Maven Central jars. No ZooKeeper, no Docker.
+# Local Apache Kafka 4.x in KRaft mode (each JVM both broker and controller), run straight from
+# Maven Central jars. No ZooKeeper, no Docker. One development broker, or a cluster of N brokers
+# (replication factor min(3, N), min.insync.replicas 2) on ports of its own, beside it.
 #
-#   bash ops/kafka/kafka.sh start    # fetch jars if needed, format storage once, start, wait until ready
-#   bash ops/kafka/kafka.sh stop     # SIGTERM, wait up to 30 s, then SIGKILL; exit 0 if not running
-#   bash ops/kafka/kafka.sh status   # exit 0 if running and listening, 1 otherwise
+#   bash ops/kafka/kafka.sh start [--brokers N]   # fetch jars if needed, format storage once, start, wait until ready
+#   bash ops/kafka/kafka.sh stop [--brokers N]    # SIGTERM, wait up to 30 s, then SIGKILL; exit 0 if not running
+#   bash ops/kafka/kafka.sh status [--brokers N]  # exit 0 if running and listening, 1 otherwise
+#   bash ops/kafka/kafka.sh pid --brokers N I     # pid of the cluster's broker I (1..N), for fault drills
 #
-# Env: KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (9093), KAFKA_DATA_DIR (.cache/data),
+# Env (one broker): KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (9093), KAFKA_DATA_DIR (.cache/data),
 #      KAFKA_HEAP_OPTS (-Xms128m -Xmx512m), KAFKA_START_TIMEOUT (90 s),
 #      KAFKA_M2_REPO (Maven local repo; default: Maven's own, i.e. ~/.m2/repository).
+# Env (--brokers N > 1): KAFKA_CLUSTER_PORT (19092: brokers on 19092..19092+N-1),
+#      KAFKA_CLUSTER_CONTROLLER_PORT (19192, likewise), KAFKA_CLUSTER_DIR (.cache/cluster),
+#      KAFKA_CLUSTER_HEAP_OPTS (-Xms128m -Xmx384m), KAFKA_CLUSTER_SESSION_TIMEOUT_MS (4000: how soon
+#      a broker that stopped heartbeating is fenced and its partitions move).
 set -euo pipefail
 
 SVC=kafka
 # shellcheck source=../lib/jvm-service.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/jvm-service.sh"
 LIB="$CACHE/lib"
-CONFIG="$CACHE/server.properties"
-LOG4J_CONFIG="$CACHE/log4j2.xml"
-
-KAFKA_PORT="${KAFKA_PORT:-9092}"
-KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
-KAFKA_DATA_DIR="${KAFKA_DATA_DIR:-$CACHE/data}"
-KAFKA_HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xms128m -Xmx512m}"
 START_TIMEOUT="${KAFKA_START_TIMEOUT:-90}"
 STOP_TIMEOUT=30
 POLL=0.5
 JAVA_NEEDS="Kafka 4 needs Java 17+"
-JVM_MARKS=(kafka.Kafka "$CONFIG")
+CLUSTER_DIR="${KAFKA_CLUSTER_DIR:-$CACHE/cluster}"
+CLUSTER_PORT="${KAFKA_CLUSTER_PORT:-19092}"
+CLUSTER_CONTROLLER_PORT="${KAFKA_CLUSTER_CONTROLLER_PORT:-19192}"
+SESSION_TIMEOUT_MS="${KAFKA_CLUSTER_SESSION_TIMEOUT_MS:-4000}"
+BROKERS=1
 
-svc_ports() { echo "$KAFKA_PORT KAFKA_PORT"; echo "$KAFKA_CONTROLLER_PORT KAFKA_CONTROLLER_PORT"; }
-svc_where() { echo "$HOST:$KAFKA_PORT (controller $HOST:$KAFKA_CONTROLLER_PORT, data $KAFKA_DATA_DIR)"; }
+use_single() { # the development broker's paths and ports
+  CONFIG="$CACHE/server.properties" LOG4J_CONFIG="$CACHE/log4j2.xml" LOG_DIR="$CACHE/logs"
+  PID_FILE="$CACHE/kafka.pid" OUT_FILE="$LOG_DIR/kafka.out"
+  KAFKA_PORT="${KAFKA_PORT:-9092}" KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
+  KAFKA_DATA_DIR="${KAFKA_DATA_DIR:-$CACHE/data}" HEAP="${KAFKA_HEAP_OPTS:--Xms128m -Xmx512m}"
+  NODE_ID=1 REPLICATION=1 MIN_ISR=1 QUORUM="controller.quorum.bootstrap.servers=$HOST:$KAFKA_CONTROLLER_PORT"
+  PORT_VAR=KAFKA_PORT CONTROLLER_VAR=KAFKA_CONTROLLER_PORT
+  JVM_MARKS=(kafka.Kafka "$CONFIG")
+}
+
+use_node() { # node number (1..BROKERS) -> that cluster broker's paths and ports
+  local home="$CLUSTER_DIR/node-$1" i voters=()
+  for ((i = 1; i <= BROKERS; i++)); do voters+=("$i@$HOST:$((CLUSTER_CONTROLLER_PORT + i - 1))"); done
+  CONFIG="$home/server.properties" LOG4J_CONFIG="$home/log4j2.xml" LOG_DIR="$home/logs"
+  PID_FILE="$home/kafka.pid" OUT_FILE="$home/logs/kafka.out"
+  KAFKA_PORT=$((CLUSTER_PORT + $1 - 1)) KAFKA_CONTROLLER_PORT=$((CLUSTER_CONTROLLER_PORT + $1 - 1))
+  KAFKA_DATA_DIR="$home/data" HEAP="${KAFKA_CLUSTER_HEAP_OPTS:--Xms128m -Xmx384m}"
+  NODE_ID="$1" REPLICATION=$((BROKERS < 3 ? BROKERS : 3)) MIN_ISR=$((BROKERS < 3 ? 1 : 2))
+  QUORUM="controller.quorum.voters=$(IFS=,; echo "${voters[*]}")"
+  PORT_VAR="KAFKA_CLUSTER_PORT (+$(($1 - 1)))" CONTROLLER_VAR="KAFKA_CLUSTER_CONTROLLER_PORT (+$(($1 - 1)))"
+  JVM_MARKS=(kafka.Kafka "$CONFIG")
+}
+
+svc_ports() { echo "$KAFKA_PORT $PORT_VAR"; echo "$KAFKA_CONTROLLER_PORT $CONTROLLER_VAR"; }
+svc_where() { echo "$HOST:$KAFKA_PORT (node $NODE_ID, controller $HOST:$KAFKA_CONTROLLER_PORT, data $KAFKA_DATA_DIR)"; }
 svc_ready() { grep -q "Kafka Server started" "$LOG_DIR/server.log" 2>/dev/null && port_open "$KAFKA_PORT"; }
 svc_failed() {
   echo "---- errors in $LOG_DIR/server.log ----"
@@ -39,33 +65,42 @@ svc_adopt() { # the PLAINTEXT port of the running broker, from the config it was
   local port=""
   [[ -f "$CONFIG" ]] && port="$(sed -n 's|^advertised.listeners=PLAINTEXT://.*:\([0-9]*\)$|\1|p' "$CONFIG")"
   [[ -z "$port" || "$port" == "$KAFKA_PORT" ]] \
-    || log "WARNING: the running broker listens on $port, not KAFKA_PORT=$KAFKA_PORT; 'stop' it first to change ports"
+    || log "WARNING: the running broker listens on $port, not $KAFKA_PORT; 'stop' it first to change ports"
   KAFKA_PORT="${port:-$KAFKA_PORT}"
 }
 
 write_configs() {
   mkdir -p "$LOG_DIR" "$KAFKA_DATA_DIR"
-  cat >"$CONFIG" <<EOF
+  cat >"$CONFIG" <<CONF
 # Generated by ops/kafka/kafka.sh on each start; edit the script, not this file.
 process.roles=broker,controller
-node.id=1
+node.id=$NODE_ID
 listeners=PLAINTEXT://$HOST:$KAFKA_PORT,CONTROLLER://$HOST:$KAFKA_CONTROLLER_PORT
 advertised.listeners=PLAINTEXT://$HOST:$KAFKA_PORT
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
 listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
-controller.quorum.bootstrap.servers=$HOST:$KAFKA_CONTROLLER_PORT
+$QUORUM
 log.dirs=$KAFKA_DATA_DIR
 num.partitions=3
 auto.create.topics.enable=true
-offsets.topic.replication.factor=1
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
-share.coordinator.state.topic.replication.factor=1
-share.coordinator.state.topic.min.isr=1
+default.replication.factor=$REPLICATION
+min.insync.replicas=$MIN_ISR
+offsets.topic.replication.factor=$REPLICATION
+transaction.state.log.replication.factor=$REPLICATION
+transaction.state.log.min.isr=$MIN_ISR
+share.coordinator.state.topic.replication.factor=$REPLICATION
+share.coordinator.state.topic.min.isr=$MIN_ISR
 group.initial.rebalance.delay.ms=0
-EOF
-  cat >"$LOG4J_CONFIG" <<EOF
+CONF
+  if ((BROKERS > 1)); then
+    cat >>"$CONFIG" <<CONF
+# A broker that stops heartbeating is fenced after this long and its partitions get new leaders.
+broker.session.timeout.ms=$SESSION_TIMEOUT_MS
+broker.heartbeat.interval.ms=$((SESSION_TIMEOUT_MS / 4))
+CONF
+  fi
+  cat >"$LOG4J_CONFIG" <<CONF
 <?xml version="1.0" encoding="UTF-8"?>
 <Configuration status="WARN" shutdownHook="disable">
   <Appenders>
@@ -84,26 +119,35 @@ EOF
     <Root level="INFO"><AppenderRef ref="server"/></Root>
   </Loggers>
 </Configuration>
-EOF
+CONF
 }
 
-java_args() { # fills JAVA_ARGS with the JVM options + Kafka classpath
-  # shellcheck disable=SC2206 # KAFKA_HEAP_OPTS is intentionally word-split
-  JAVA_ARGS=(java ${1:-$KAFKA_HEAP_OPTS} -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true
+java_args() { # [heap] -> JAVA_ARGS: the JVM options + Kafka classpath
+  # shellcheck disable=SC2206 # the heap options are intentionally word-split
+  JAVA_ARGS=(java ${1:-$HEAP} -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true
     "-Dlog4j2.configurationFile=$LOG4J_CONFIG" "-Dkafka.logs.dir=$LOG_DIR" -cp "$LIB/*")
 }
 
-format_storage() {
-  if [[ -f "$KAFKA_DATA_DIR/meta.properties" ]]; then
-    return 0
-  fi
-  local cluster_id
+cluster_id() { # one id per storage: the cluster's is shared by its nodes
+  local file="$CLUSTER_DIR/cluster.id" id
+  if ((BROKERS > 1)) && [[ -s "$file" ]]; then cat "$file"; return 0; fi
   java_args "-Xmx256m"
-  cluster_id="$("${JAVA_ARGS[@]}" kafka.tools.StorageTool random-uuid 2>>"$LOG_DIR/format.log" | tail -n1)"
-  [[ -n "$cluster_id" ]] || die "could not generate a cluster id (see $LOG_DIR/format.log)"
-  log "formatting storage in $KAFKA_DATA_DIR (cluster id $cluster_id)"
-  "${JAVA_ARGS[@]}" kafka.tools.StorageTool format --standalone \
-    -t "$cluster_id" -c "$CONFIG" >>"$LOG_DIR/format.log" 2>&1 \
+  id="$("${JAVA_ARGS[@]}" kafka.tools.StorageTool random-uuid 2>>"$LOG_DIR/format.log" | tail -n1)"
+  [[ -n "$id" ]] || die "could not generate a cluster id (see $LOG_DIR/format.log)"
+  if ((BROKERS > 1)); then mkdir -p "$CLUSTER_DIR"; echo "$id" >"$file"; fi
+  echo "$id"
+}
+
+format_storage() {
+  [[ -f "$KAFKA_DATA_DIR/meta.properties" ]] && return 0
+  local id quorum=()
+  id="$(cluster_id)"
+  # One broker: a dynamic quorum of itself. A cluster: the static voters of its config.
+  ((BROKERS > 1)) || quorum=(--standalone)
+  log "formatting storage in $KAFKA_DATA_DIR (cluster id $id)"
+  java_args "-Xmx256m"
+  "${JAVA_ARGS[@]}" kafka.tools.StorageTool format ${quorum[@]+"${quorum[@]}"} \
+    -t "$id" -c "$CONFIG" >>"$LOG_DIR/format.log" 2>&1 \
     || die "storage format failed; see $LOG_DIR/format.log"
 }
 
@@ -121,4 +165,74 @@ svc_command() {
   JVM_CMD=("${JAVA_ARGS[@]}" kafka.Kafka "$CONFIG")
 }
 
-jvm_main "$@"
+check_cluster_size() { # a formatted cluster keeps its voters: another size needs a fresh one
+  local file="$CLUSTER_DIR/size"
+  if [[ -s "$file" && "$(cat "$file")" != "$BROKERS" ]]; then
+    die "the cluster in $CLUSTER_DIR was made with $(cat "$file") brokers; stop it and remove that folder to make one of $BROKERS"
+  fi
+  mkdir -p "$CLUSTER_DIR"
+  echo "$BROKERS" >"$file"
+}
+
+cluster_start() { # every node launched first (a controller quorum needs a majority), then waited for
+  check_cluster_size
+  local i pids=() up=()
+  for ((i = 1; i <= BROKERS; i++)); do
+    use_node "$i"
+    jvm_launch
+    pids+=("$JVM_PID") up+=("$JVM_UP")
+  done
+  for ((i = 1; i <= BROKERS; i++)); do
+    use_node "$i"
+    ((up[i - 1])) || jvm_wait_ready "${pids[i - 1]}"
+  done
+  log "cluster of $BROKERS ready: $(cluster_brokers) (replication $REPLICATION, min.insync.replicas $MIN_ISR)"
+}
+
+cluster_stop() { # all at once: a broker left alone without a quorum would wait out its timeout
+  local i
+  for ((i = 1; i <= BROKERS; i++)); do (use_node "$i"; jvm_stop) & done
+  wait
+}
+
+cluster_status() {
+  local i rc=0
+  for ((i = 1; i <= BROKERS; i++)); do use_node "$i"; jvm_status || rc=1; done
+  return "$rc"
+}
+
+cluster_brokers() { # the bootstrap list clients use
+  local i list=()
+  for ((i = 1; i <= BROKERS; i++)); do list+=("$HOST:$((CLUSTER_PORT + i - 1))"); done
+  (IFS=,; echo "${list[*]}")
+}
+
+COMMAND="${1:-}"
+shift || true
+ARGS=()
+while (($#)); do
+  case "$1" in
+    --brokers) BROKERS="${2:-}"; shift 2 || die "--brokers needs a number" ;;
+    --brokers=*) BROKERS="${1#*=}"; shift ;;
+    *) ARGS+=("$1"); shift ;;
+  esac
+done
+[[ "$BROKERS" =~ ^[1-9][0-9]?$ ]] || die "--brokers takes a number from 1 to 99, not '$BROKERS'"
+
+if ((BROKERS == 1)); then
+  use_single
+  jvm_main "$COMMAND"
+else
+  case "$COMMAND" in
+    start) cluster_start ;;
+    stop) cluster_stop ;;
+    status) cluster_status ;;
+    brokers) cluster_brokers ;;
+    pid)
+      [[ "${ARGS[0]:-}" =~ ^[0-9]+$ ]] && ((ARGS[0] >= 1 && ARGS[0] <= BROKERS)) || die "pid needs a broker number from 1 to $BROKERS"
+      use_node "${ARGS[0]}"
+      jvm_running_pid
+      ;;
+    *) echo "usage: $0 {start|stop|status|brokers|pid I} --brokers N" >&2; exit 2 ;;
+  esac
+fi

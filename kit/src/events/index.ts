@@ -1,5 +1,6 @@
 import type { Logger } from '../logger';
 import type { ConsumerTuning, EventBus } from './bus';
+import type { TopicPolicy } from './kafka-topics';
 import { createPgLogBus } from './pg-log-bus';
 
 export * from './bus';
@@ -7,6 +8,7 @@ export * from './envelope';
 // The Kafka client is loaded only when brokers are configured (createEventBus): loading it costs
 // ~0.9 s of CPU per process (its option schemas compile at import), which the embedded log never needs.
 export type { KafkaBusOptions } from './kafka-bus';
+export type { TopicPolicy } from './kafka-topics';
 export { createPgLogBus, type PgLogBusOptions } from './pg-log-bus';
 export { recordEvent, recordEvents, OUTBOX_CHANNEL } from './outbox';
 export * from './payloads';
@@ -28,8 +30,8 @@ export interface EventBusConfig {
   log: Logger;
   /** Kafka only: prefix for topic and group names on a shared broker (see KafkaBusOptions). */
   namespace?: string;
-  /** Kafka only: partitions of the topics the bus creates (default 6). */
-  partitions?: number;
+  /** Kafka only: partitions, copies and min.insync.replicas of the topics the bus creates. */
+  topics?: TopicPolicy;
   /** Subscriptions' default lanes and batch size. */
   tuning?: ConsumerTuning;
 }
@@ -44,7 +46,7 @@ export async function createEventBus(config: EventBusConfig): Promise<EventBus> 
   if (brokers.length) {
     log.info({ brokers, namespace: config.namespace }, 'event bus: Kafka');
     const { createKafkaBus } = await import('./kafka-bus');
-    return createKafkaBus({ brokers, clientId: config.clientId, log, namespace: config.namespace, partitions: config.partitions, tuning: config.tuning });
+    return createKafkaBus({ brokers, clientId: config.clientId, log, namespace: config.namespace, topics: config.topics, tuning: config.tuning });
   }
   log.info({ database: `${config.dbPrefix}events` }, 'event bus: embedded log in Postgres');
   return createPgLogBus({ serverUrl: config.databaseUrl, dbPrefix: config.dbPrefix, log, tuning: config.tuning });

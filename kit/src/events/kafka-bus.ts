@@ -3,6 +3,7 @@ import { Admin, ProduceAcks, Producer, stringSerializers } from '@platformatic/k
 import type { Logger } from '../logger';
 import { checkSubscribeOptions, type BusMessage, type ConsumerTuning, type EventBus, type PartitionLag, type SubscribeOptions, type Subscription } from './bus';
 import { KafkaSubscription } from './kafka-subscription';
+import { topicSpec, type TopicPolicy } from './kafka-topics';
 
 export interface KafkaBusOptions {
   brokers: string[];
@@ -13,9 +14,8 @@ export interface KafkaBusOptions {
    * (e.g. an e2e run next to `pnpm start`). Subscribers still see the unprefixed topic names.
    */
   namespace?: string;
-  /** Partitions of the topics the bus creates (EVENT_TOPIC_PARTITIONS, default 6). */
-  partitions?: number;
-  replicationFactor?: number;
+  /** Partitions, copies and min.insync.replicas of the topics the bus creates (kafka-topics.ts). */
+  topics?: TopicPolicy;
   /** Subscriptions' default lanes and batch size. */
   tuning?: ConsumerTuning;
   /** How long subscribe() waits for the consumer to be positioned before returning anyway. */
@@ -24,8 +24,9 @@ export interface KafkaBusOptions {
 
 /**
  * The EventBus on Kafka (@platformatic/kafka, pure JS). Topics are created on first use with
- * the Admin API; the producer is idempotent with acks=all, so a resolved publish is on every
- * in-sync replica and its own retries never duplicate. A broker that goes away is survived: the
+ * the Admin API, with as many copies as the cluster allows up to three (min.insync.replicas 2 with
+ * three); the producer is idempotent with acks=all, so a resolved publish is on every in-sync
+ * replica and its own retries never duplicate. A broker that goes away is survived: the
  * producer reconnects on the next publish (the outbox relay retries until then) and each
  * subscription reopens its stream from the committed offsets.
  */
@@ -49,12 +50,13 @@ export function createKafkaBus(options: KafkaBusOptions): EventBus {
     const existing = new Set(await admin.listTopics());
     const toCreate = missing.filter((t) => !existing.has(t));
     if (toCreate.length) {
-      const spec = { topics: toCreate, partitions: options.partitions ?? 6, replicas: options.replicationFactor ?? 1 };
-      await admin.createTopics(spec).catch(async (err: Error) => {
+      const { brokers: live } = await admin.metadata({ topics: [] });
+      const spec = topicSpec(live.size, options.topics);
+      await admin.createTopics({ topics: toCreate, ...spec }).catch(async (err: Error) => {
         const now = new Set(await admin.listTopics());
         if (toCreate.some((t) => !now.has(t))) throw new Error(`Kafka: could not create topics ${toCreate.join(', ')}: ${err.message}`, { cause: err });
       });
-      log.info({ topics: toCreate }, 'Kafka topics created');
+      log.info({ topics: toCreate, partitions: spec.partitions, replicas: spec.replicas, minInsync: spec.configs[0]!.value }, 'Kafka topics created');
     }
     for (const t of missing) known.add(t);
   }

@@ -1,5 +1,5 @@
 import type { Db } from '../db/pool';
-import { consumeEvents, createEventBus, startOutboxRelay, type ConsumerTuning, type EventBus, type Subscription } from '../events';
+import { consumeEvents, createEventBus, startOutboxRelay, type ConsumerTuning, type EventBus, type Subscription, type TopicPolicy } from '../events';
 import { trackConsumerLag } from '../events/metrics';
 import type { Logger } from '../logger';
 import { measuredProjection } from '../read-model/metrics';
@@ -18,7 +18,7 @@ export async function startEvents(
     dbPrefix: string;
     kafkaBrokers: string;
     namespace: string;
-    partitions?: number;
+    topics?: TopicPolicy;
     tuning?: ConsumerTuning;
     outboxBatchSize?: number;
   },
@@ -31,7 +31,7 @@ export async function startEvents(
     dbPrefix: deps.dbPrefix,
     clientId: def.name,
     namespace: deps.namespace,
-    partitions: deps.partitions,
+    topics: deps.topics,
     tuning: deps.tuning,
     log,
   });

@@ -55,7 +55,7 @@ export async function runSubgraph<L>(def: SubgraphDefinition<L>) {
     dbPrefix: config.DB_PREFIX,
     kafkaBrokers: config.KAFKA_BROKERS,
     namespace: config.KAFKA_NAMESPACE,
-    partitions: config.EVENT_TOPIC_PARTITIONS,
+    topics: { partitions: config.EVENT_TOPIC_PARTITIONS, replication: config.EVENT_TOPIC_REPLICATION, minInsync: config.EVENT_TOPIC_MIN_INSYNC },
     tuning: { lanes: config.EVENT_CONSUMER_LANES, maxBatch: config.EVENT_CONSUMER_MAX_BATCH },
     outboxBatchSize: config.OUTBOX_BATCH_SIZE,
   });

@@ -28,7 +28,7 @@ describe.skipIf(!CHROMIUM)(`the web app in a browser${CHROMIUM ? '' : ' (skipped
   const created: string[] = [];
 
   beforeAll(async () => {
-    ensureWebBuild(() => {});
+    await ensureWebBuild(() => {});
     const served = await serveWeb({ graphqlUrl: inject('gatewayUrl'), port: await freePort() });
     server = served.server;
     web = served.url.replace(/\/$/, '');
@@ -103,8 +103,8 @@ describe.skipIf(!CHROMIUM)(`the web app in a browser${CHROMIUM ? '' : ' (skipped
     await expect.poll(() => img.evaluate((el) => (el as unknown as Img).complete && (el as unknown as Img).naturalWidth > 0), { timeout: 15_000 }).toBe(true);
     return img.evaluate((el) => ({ url: (el as unknown as Img).currentSrc, naturalWidth: (el as unknown as Img).naturalWidth }));
   }
-  /** A variant the content subgraph made from an upload: named by the sha256 of the bytes (demo pictures are not). */
-  const UPLOADED_VARIANT = /\/media\/files\/variants\/[0-9a-f]{64}\/(thumb|card|full)\.(webp|jpg)$/;
+  /** A variant the content subgraph made from an upload: named by the sha256 of the bytes (its first 32 hex digits; demo pictures are `demo/…`). */
+  const UPLOADED_VARIANT = /\/media\/files\/variants\/[0-9a-f]{32}\/(thumb|card|full)\.(webp|jpg)$/;
   /** The first product on the home page that shows stock. */
   async function productInStock(page: Page): Promise<string> {
     const card = page.getByTestId('product-card').filter({ hasText: / in stock/ }).first();

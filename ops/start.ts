@@ -4,7 +4,7 @@ import { ConfigError } from '@cloudlab/kit';
 import { SUBGRAPHS } from '@cloudlab/kit/topology';
 import { startConfig } from './config';
 import { ROOT, startStack } from './stack';
-import { startWeb } from './web';
+import { ensureWebBuild, startWeb } from './web';
 import { metricsUrl } from '@cloudlab/kit/metrics-server';
 import { serveControl } from './scale/control';
 
@@ -26,6 +26,9 @@ async function main() {
   console.log(
     pair ? `Using the primary + read replica pair (${pair.DATABASE_URL}, ${pair.DATABASE_READ_URL})` : config.DATABASE_URL ? 'Using PostgreSQL at DATABASE_URL' : `Starting embedded PostgreSQL in ${config.DATA_DIR}/postgres`,
   );
+  // The web app builds (only when its sources changed) while the services start.
+  const webBuild = ensureWebBuild();
+  webBuild.catch(() => {}); // reported by startWeb below
   // Signals are handled from the start: Ctrl-C while starting still stops what already runs.
   let stack: Awaited<ReturnType<typeof startStack>> | undefined;
   let stopping = false;
@@ -72,7 +75,7 @@ async function main() {
     rows.push(['mailbox', new URL('/dev/mailbox', stack.subgraphUrls.notifications).toString(), '', 'e-mail sent by notifications (SMTP_URL unset), in the browser']);
   }
   // The storefront and dashboard (clients/web), built once per change of its sources (ops/web.ts).
-  const web = await startWeb(stack.gatewayUrl);
+  const web = await startWeb(stack.gatewayUrl, webBuild);
   rows.push(['web', 'url' in web ? web.url : 'not served', '', 'url' in web ? 'storefront and vendor dashboard (clients/web)' : `web app failed: ${web.error}`]);
   console.log(`\nCloud Lab is up in ${((Date.now() - started) / 1000).toFixed(1)} s:`);
   for (const [name, url, id, note] of rows) console.log(`  ${name!.padEnd(10)} ${url!.padEnd(36)} ${id!.padEnd(11)} ${note}`);

@@ -1,4 +1,5 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -31,14 +32,16 @@ export function sourceHash(dir = WEB_DIR): string {
 /**
  * Builds the app with Vite unless dist/ already holds a build of exactly these sources (a content
  * hash, so `pnpm start` builds once after each change, ~15-60 s, and then starts in milliseconds).
+ * The build is a child process: `pnpm start` runs it while the services start.
  */
-export function ensureWebBuild(log: (line: string) => void = console.log): { built: boolean } {
+export async function ensureWebBuild(log: (line: string) => void = console.log): Promise<{ built: boolean }> {
   const hash = sourceHash();
   if (existsSync(path.join(WEB_DIST, 'index.html')) && existsSync(HASH_FILE) && readFileSync(HASH_FILE, 'utf8') === hash) return { built: false };
   log('web: building clients/web (vite build; once per change of its sources)…');
   const vite = path.join(WEB_DIR, 'node_modules', 'vite', 'bin', 'vite.js');
-  const result = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: WEB_DIR, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
-  if (result.status !== 0) throw new Error(`vite build failed (exit ${result.status ?? result.signal})`);
+  const child = spawn(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: WEB_DIR, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
+  const [code, signal] = (await once(child, 'exit')) as [number | null, string | null];
+  if (code !== 0) throw new Error(`vite build failed (exit ${code ?? signal})`);
   writeFileSync(HASH_FILE, hash);
   return { built: true };
 }
@@ -112,13 +115,14 @@ export function serveWeb(opts: { graphqlUrl: string; port: number; host?: string
 }
 
 /**
- * `pnpm start`'s web app: builds it if its sources changed, serves it on WEB_PORT (3000) pointing
- * at the gateway. A failure here is reported and the backend keeps running.
+ * `pnpm start`'s web app: builds it if its sources changed (`build`: a build already under way),
+ * serves it on WEB_PORT (3000) pointing at the gateway. A failure here is reported and the backend
+ * keeps running.
  */
-export async function startWeb(graphqlUrl: string): Promise<{ url: string; close: () => void } | { error: string }> {
+export async function startWeb(graphqlUrl: string, build: Promise<unknown> = ensureWebBuild()): Promise<{ url: string; close: () => void } | { error: string }> {
   try {
     const port = Number(process.env.WEB_PORT ?? 3000);
-    ensureWebBuild();
+    await build;
     const { url, server } = await serveWeb({ graphqlUrl, port, host: process.env.WEB_HOST ?? '127.0.0.1' });
     return { url, close: () => void server.close() };
   } catch (err) {

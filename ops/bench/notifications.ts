@@ -7,10 +7,13 @@ import WebSocket from 'ws';
 import { Db, databaseUrl } from '@cloudlab/kit';
 import { ROOT } from '../stack';
 import { benchStack } from './bench-stack';
+import { consumerOnly } from './notifications-consumer';
 import { gatewayClient } from './measure';
 import { percentiles } from './stats';
 
 /**
+ * `pnpm bench notifications --consumer-only [--orders N]`: notifications' own capacity without the
+ * saga in front of it (notifications-consumer.ts).
  * `pnpm bench notifications [--rate R] [--seconds S] [--quick]`: how long a confirmed order takes
  * to reach its customer. On a fresh stack (SMTP_URL set: that server, e.g. GreenMail from
  * ops/greenmail; unset: notifications' development mailbox, a real SMTP server in its process),
@@ -271,4 +274,4 @@ function sampleLag(events: Db, notifications: Db) {
 
 const progress = (line: string) => process.stderr.write(`${line}\n`);
 
-void main();
+void (process.argv.includes('--consumer-only') ? consumerOnly() : main());

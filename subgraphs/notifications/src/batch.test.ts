@@ -53,6 +53,16 @@ describe('a batch planned in memory', () => {
     expect(plan.products.get(P)).toEqual({ vendorId: expect.not.stringMatching(V), name: 'Lamp' });
   });
 
+  it('writes no product row for order lines that name the vendor already known', () => {
+    const O = uuid();
+    const items = [ev('orders', 'OrderPlaced', O, { orderId: O, customerId: uuid(), total: '1.00', currency: 'EUR', lines: [{ productId: P, vendorId: V, quantity: 1, unitPrice: '1.00' }] }, at(1))].map(item);
+    const needs = needsOf(items);
+    expect(needs.productIds).toEqual([P]);
+    const known = (vendor_id: string) => ({ orders: new Map(), stock: new Map(), products: new Map([[P, { vendor_id, name: 'Lamp' }]]), watches: [] });
+    expect(planBatch(items, known(V), needs, 5).products.size).toBe(0);
+    expect(planBatch(items, known(uuid()), needs, 5).products.get(P)).toEqual({ vendorId: V, name: null });
+  });
+
   it('mails a user at the address they had when the event happened, for the kinds they want', () => {
     const U = uuid();
     const signups = [{ userId: U, email: 'new@example.com', name: 'New', item: 3 }];

@@ -19,8 +19,10 @@ type Handled =
 export interface BatchNeeds {
   /** Orders whose customer (and lines) a notice needs. */
   orderIds: string[];
-  /** Products whose last stock total (locked) and vendor/name a StockChanged needs, sorted. */
+  /** Products whose last stock total (locked) a StockChanged needs, sorted. */
   stockProductIds: string[];
+  /** Products whose vendor/name the batch needs: those of its StockChanged and of its order lines (unchanged ones are not written). */
+  productIds: string[];
   /** StockChanged with something available, in batch order: each may end watches (store.takeWatches). */
   restocks: { productId: string; at: string; item: number }[];
 }
@@ -28,15 +30,18 @@ export interface BatchNeeds {
 export function needsOf(items: readonly BatchItem[]): BatchNeeds {
   const orderIds = new Set<string>();
   const stock = new Set<string>();
+  const products = new Set<string>();
   const restocks: BatchNeeds['restocks'] = [];
   items.forEach((it, i) => {
+    if (it.type === 'OrderPlaced') for (const l of it.data.lines) products.add(l.productId);
     if (it.type === 'OrderConfirmed' || it.type === 'OrderCancelled' || it.type === 'PaymentRefunded') orderIds.add(it.data.orderId);
     if (it.type === 'StockChanged') {
       stock.add(it.data.productId);
+      products.add(it.data.productId);
       if (notices.stockTransition(null, it.data.available, 1).orderable) restocks.push({ productId: it.data.productId, at: it.event.time, item: i });
     }
   });
-  return { orderIds: [...orderIds], stockProductIds: [...stock].sort(), restocks };
+  return { orderIds: [...orderIds], stockProductIds: [...stock].sort(), productIds: [...products], restocks };
 }
 
 /** What the database knew when the batch began (its needs, read in the batch's transaction). */
@@ -85,9 +90,13 @@ export function planBatch(items: readonly BatchItem[], known: Known, needs: Batc
     watchers.set(item, [...(watchers.get(item) ?? []), w.user_id]);
   }
   const learnProduct = (productId: string, vendorId: string, name: string | null) => {
+    const now = products.get(productId);
+    // An order line naming the vendor already known changes nothing: no write, so batches of
+    // orders for the same popular products do not queue on those rows' locks.
+    if (name === null && now?.vendor_id === vendorId) return;
     const write = plan.products.get(productId);
     plan.products.set(productId, { vendorId, name: name ?? write?.name ?? null });
-    products.set(productId, { vendor_id: vendorId, name: name ?? products.get(productId)?.name ?? null });
+    products.set(productId, { vendor_id: vendorId, name: name ?? now?.name ?? null });
   };
   items.forEach((it, item) => {
     const add = (notice: notices.Notice) => plan.notices.push({ notice, event: it.event, item });

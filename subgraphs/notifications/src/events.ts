@@ -1,5 +1,5 @@
 import { Counter, Histogram, registry, type Queryable } from '@cloudlab/kit';
-import { handleEvents, recordDomainEvents, type EventEnvelope } from '@cloudlab/kit/events';
+import { handleEvents, recordDomainEvents } from '@cloudlab/kit/events';
 import { mailTarget, needsOf, planBatch, type BatchItem } from './batch';
 import { config } from './config';
 import { CUSTOMER_KINDS, renderEmail } from './email';
@@ -46,7 +46,7 @@ export async function applyBatch(q: Queryable, items: BatchItem[], threshold = c
   const needs = needsOf(items);
   const orders = await store.ordersOf(q, needs.orderIds);
   const stock = await store.lockStock(q, needs.stockProductIds);
-  const products = await store.productsOf(q, needs.stockProductIds);
+  const products = await store.productsOf(q, needs.productIds);
   const watches = await store.takeWatches(q, needs.restocks);
   const plan = planBatch(items, { orders, stock, products, watches }, needs, threshold);
 
@@ -116,5 +116,3 @@ export const consumes = handleEvents(
   },
   { finish },
 );
-
-export type { EventEnvelope };

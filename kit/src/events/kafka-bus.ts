@@ -38,8 +38,10 @@ export function createKafkaBus(options: KafkaBusOptions): EventBus {
   const logical = (topic: string) => (topic.startsWith(namespace) ? topic.slice(namespace.length) : topic);
   const common = { clientId, bootstrapBrokers: brokers, retries: 3, retryDelay: 500 };
   const admin = new Admin(common);
-  const producer = new Producer({ ...common, serializers: stringSerializers, idempotent: true, acks: ProduceAcks.ALL });
-  for (const client of [admin, producer]) client.on('error', (err: Error) => log.warn({ err }, 'Kafka client error'));
+  const onError = (err: Error) => log.warn({ err }, 'Kafka client error');
+  const newProducer = () => new Producer({ ...common, serializers: stringSerializers, idempotent: true, acks: ProduceAcks.ALL }).on('error', onError);
+  let producer = newProducer();
+  admin.on('error', onError);
   const known = new Set<string>();
   const open = new Set<Subscription>();
 
@@ -67,7 +69,20 @@ export function createKafkaBus(options: KafkaBusOptions): EventBus {
       if (!messages.length) return;
       const name = physical(topic);
       await ensureTopics([name]);
-      await producer.send({ messages: messages.map((m) => ({ topic: name, key: m.key, value: m.value, headers: m.headers })) });
+      const sending = producer;
+      try {
+        await sending.send({ messages: messages.map((m) => ({ topic: name, key: m.key, value: m.value, headers: m.headers })) });
+      } catch (err) {
+        // A send that failed part-way (a broker lost mid-batch) leaves the idempotent producer's
+        // sequence numbers ahead of what the partition leaders hold: every later send would be
+        // refused (OUT_OF_ORDER_SEQUENCE_NUMBER) for good. The caller retries (the outbox keeps the
+        // rows) on a new producer, with a new producer id; consumers' inboxes drop any duplicate.
+        if (producer === sending) {
+          producer = newProducer();
+          void sending.close().catch(() => undefined);
+        }
+        throw err;
+      }
     },
     async subscribe(opts: SubscribeOptions): Promise<Subscription> {
       const { broadcast } = checkSubscribeOptions(opts);

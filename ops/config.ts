@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { ConfigError, env, loadConfig } from '@cloudlab/kit';
+import { ConfigError, env, loadConfig } from '@cloudlab/kit/config';
 import { SUBGRAPHS } from '@cloudlab/kit/topology';
 import { ROOT } from './stack';
 

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { ConfigError } from '@cloudlab/kit';
+import { ConfigError } from '@cloudlab/kit/config';
 import { SUBGRAPHS } from '@cloudlab/kit/topology';
 import { startConfig } from './config';
 import { ROOT, startStack } from './stack';

@@ -167,6 +167,10 @@ describe(`product images (${driver} storage)`, () => {
     expect(codeOf(await gql(reorder, { token: staff, variables: { productId, mediaIds: [second.id] } }))).toBe('BAD_USER_INPUT');
     expect((await gql(reorder, { token: staff, variables: { productId, mediaIds: [second.id, firstId] } })).body.data.reorderProductImages).toEqual([{ id: second.id }, { id: firstId }]);
     expect(await ids()).toEqual([second.id, firstId]);
+    // A card asks for the main picture only: the first in the vendor's order.
+    const main = `query($id: ID!, $first: Int) { product(id: $id) { images(first: $first) { id } } }`;
+    expect((await gql(main, { variables: { id: productId, first: 1 } })).body.data.product.images).toEqual([{ id: second.id }]);
+    expect(codeOf(await gql(main, { variables: { id: productId, first: -1 } }))).toBe('BAD_USER_INPUT');
 
     const del = `mutation($mediaId: ID!) { deleteProductImage(mediaId: $mediaId) { id images { id } } }`;
     expect(codeOf(await gql(del, { token: customer, variables: { mediaId: second.id } }))).toBe('FORBIDDEN');

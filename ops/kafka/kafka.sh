@@ -131,9 +131,10 @@ java_args() { # [heap] -> JAVA_ARGS: the JVM options + Kafka classpath
 cluster_id() { # one id per storage: the cluster's is shared by its nodes
   local file="$CLUSTER_DIR/cluster.id" id
   if ((BROKERS > 1)) && [[ -s "$file" ]]; then cat "$file"; return 0; fi
-  java_args "-Xmx256m"
-  id="$("${JAVA_ARGS[@]}" kafka.tools.StorageTool random-uuid 2>>"$LOG_DIR/format.log" | tail -n1)"
-  [[ -n "$id" ]] || die "could not generate a cluster id (see $LOG_DIR/format.log)"
+  # What StorageTool random-uuid prints (16 random bytes, base64url, never starting with '-'),
+  # without starting a JVM for it.
+  id=-
+  while [[ "$id" == -* ]]; do id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | cut -c1-22)"; done
   if ((BROKERS > 1)); then mkdir -p "$CLUSTER_DIR"; echo "$id" >"$file"; fi
   echo "$id"
 }
@@ -177,6 +178,15 @@ check_cluster_size() { # a formatted cluster keeps its voters: another size need
 cluster_start() { # every node launched first (a controller quorum needs a majority), then waited for
   check_cluster_size
   local i pids=() up=()
+  # Formatting is a JVM each: the nodes that need it are formatted side by side, first.
+  jvm_fetch "$LIB"
+  cluster_id >/dev/null
+  for ((i = 1; i <= BROKERS; i++)); do
+    (use_node "$i"; [[ -f "$KAFKA_DATA_DIR/meta.properties" ]] || { write_configs; format_storage; }) &
+    pids+=($!)
+  done
+  for i in "${pids[@]}"; do wait "$i" || die "formatting a broker's storage failed (see $CLUSTER_DIR/node-*/logs/format.log)"; done
+  pids=()
   for ((i = 1; i <= BROKERS; i++)); do
     use_node "$i"
     jvm_launch

@@ -1,4 +1,4 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, inject, it, onTestFailed } from 
 import { dropDatabases } from '@cloudlab/kit/db/pool';
 import { gatewayAuthHeaders } from '@cloudlab/kit/gateway-auth';
 import { IDENTITY_HEADER, signIdentity, type Viewer } from '@cloudlab/kit/identity';
-import { until } from './support/poll';
 import { freePort } from './support/ports';
+import { startSubgraphProcess, type SubgraphProcess } from './support/subgraph-process';
 
 /**
  * The order saga on a three-broker Kafka cluster (`bash ops/services/kafka-cluster.sh start`; its
@@ -34,8 +34,8 @@ describe.skipIf(!CLUSTER)('orders on a three-broker Kafka cluster that loses a b
   const prefix = `e2e_kc_${Date.now().toString(36)}_`;
   const secret = randomBytes(32).toString('hex');
   const databaseUrl = inject('databaseUrl');
-  const children = new Map<string, ChildProcess>();
-  const output: string[] = [];
+  const processes = new Map<string, SubgraphProcess>();
+  const output = () => [...processes.values()].flatMap((p) => p.output.slice(-15));
   const dbs = new Map<string, pg.Pool>();
   const db = (name: string) => dbs.get(name) ?? dbs.set(name, new pg.Pool({ connectionString: new URL(`/${prefix}${name}`, databaseUrl).toString(), max: 2 })).get(name)!;
   let ordersUrl: string;
@@ -46,53 +46,30 @@ describe.skipIf(!CLUSTER)('orders on a three-broker Kafka cluster that loses a b
   beforeAll(async () => {
     await kafka('start'); // idempotent: all three brokers up (a killed one from an earlier run restarted)
     mark('cluster up');
-    const ports = Object.fromEntries(await Promise.all(SAGA.map(async (name) => [name, await freePort()] as const)));
-    ordersUrl = `http://127.0.0.1:${ports.orders}/graphql`;
-    for (const name of SAGA) {
-      const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, `subgraphs/${name}/src/server.ts`)], {
-        cwd: ROOT,
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: {
-          ...process.env,
-          APOLLO_TELEMETRY_DISABLED: '1',
-          OTEL_SDK_DISABLED: 'true',
-          LOG_FORMAT: 'json',
-          LOG_LEVEL: 'warn',
-          PORT: String(ports[name]),
-          DATABASE_URL: databaseUrl,
-          DB_PREFIX: prefix,
-          INTERNAL_SECRET: secret,
-          KAFKA_BROKERS: CLUSTER,
-          KAFKA_NAMESPACE: prefix,
-          // The shared e2e stack's saga clock: a broker lost must not hold an order step this long.
-          SAGA_STEP_TIMEOUT_MS: '12000',
-          SEED_VENDORS: '3',
-          SEED_PRODUCTS: '200',
-          SEED_CUSTOMERS: '10',
-          SEED_REVIEWS: '0',
-        },
-      });
-      for (const stream of [child.stdout!, child.stderr!]) stream.on('data', (chunk: Buffer) => output.push(...chunk.toString().split('\n').filter(Boolean).map((l) => `[${name}] ${l}`)));
-      children.set(name, child);
-    }
-    for (const name of SAGA) {
-      const child = children.get(name)!;
-      await until(
-        async () => {
-          if (child.exitCode !== null) throw new Error(`${name} exited ${child.exitCode}:\n${output.slice(-30).join('\n')}`);
-          return (await fetch(`http://127.0.0.1:${ports[name]}/readyz`).catch(() => null))?.ok;
-        },
-        `${name} ready on the cluster`,
-        Number(process.env.START_TIMEOUT_MS) || 180_000,
-      );
-    }
+    const common = {
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: databaseUrl,
+      DB_PREFIX: prefix,
+      INTERNAL_SECRET: secret,
+      KAFKA_BROKERS: CLUSTER,
+      KAFKA_NAMESPACE: prefix,
+      // The shared e2e stack's saga clock: a broker lost must not hold an order step this long.
+      SAGA_STEP_TIMEOUT_MS: '12000',
+      SEED_VENDORS: '3',
+      SEED_PRODUCTS: '200',
+      SEED_CUSTOMERS: '10',
+      SEED_REVIEWS: '0',
+    };
+    // Side by side: each migrates and seeds its own database, then joins its consumer group.
+    const launched = await Promise.allSettled(SAGA.map(async (name) => processes.set(name, await startSubgraphProcess(name, await freePort(), common))));
+    const failed = launched.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason; // afterAll stops the ones that did start
+    ordersUrl = processes.get('orders')!.url;
     mark('saga subgraphs ready');
   }, 420_000);
 
   afterAll(async () => {
-    await Promise.all(
-      [...children.values()].filter((c) => c.exitCode === null).map((c) => new Promise((r) => (c.once('exit', r), c.kill('SIGTERM')))),
-    );
+    await Promise.all([...processes.values()].map((p) => p.stop()));
     await Promise.all([...dbs.values()].map((p) => p.end()));
     await dropDatabases(databaseUrl, prefix);
     if (killed) await kafka('start'); // the cluster whole again for whoever comes next
@@ -100,7 +77,7 @@ describe.skipIf(!CLUSTER)('orders on a three-broker Kafka cluster that loses a b
   }, 300_000);
 
   it('confirms every order placed while a broker is killed, and consumes each of their events once', async () => {
-    onTestFailed(() => console.log(`the saga subgraphs' last warnings:\n${output.slice(-40).join('\n')}`));
+    onTestFailed(() => console.log(`the saga subgraphs' last warnings:\n${output().join('\n')}`));
     const stocked = (
       await db('inventory').query<{ product_id: string }>('SELECT product_id FROM stock GROUP BY product_id HAVING sum(available) >= 50')
     ).rows.map((r) => r.product_id);

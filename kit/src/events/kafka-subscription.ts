@@ -26,8 +26,11 @@ export interface KafkaSubscriptionOptions {
 }
 
 // After this many failed attempts in a row the consumer is replaced; until then it is reused,
-// which keeps its client state and group membership for a quick resume.
-const REPLACE_AFTER_FAILURES = 5;
+// which keeps its client state and group membership for a quick resume. Two, not more: when a
+// cluster loses the broker that coordinated the group, the old consumer keeps asking it
+// (NOT_COORDINATOR, each attempt ~2 s of client retries) and only a new one finds the new
+// coordinator; five attempts held a group for over 12 s, past the saga's step clock.
+const REPLACE_AFTER_FAILURES = 2;
 const COMMIT_EVERY_MS = 200;
 // Most messages handed over in one poll (the stream's buffer holds up to highWaterMark more).
 const MAX_POLL = 500;

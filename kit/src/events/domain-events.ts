@@ -36,10 +36,15 @@ export async function recordDomainEvent<D extends ProducingDomain, T extends Eve
   domain: D,
   event: { type: T; aggregateId: string; data: EventInput<T> },
 ): Promise<EventEnvelope<EventData<T>>> {
+  return recordEvent(q, domain, checked(domain, event));
+}
+
+/** The event with its payload parsed by its schema; throws if it is not `domain`'s or does not match. */
+function checked<T extends EventType>(domain: string, event: { type: T; aggregateId: string; data: EventInput<T> }) {
   if (domainOf(event.type) !== domain) throw new Error(`${event.type} is not an event of ${domain}`);
   const parsed = parsePayload(event.type, event.data);
   if (!parsed.ok) throw new Error(`${domain} cannot record ${parsed.reason}`);
-  return recordEvent(q, domain, { type: event.type, aggregateId: event.aggregateId, data: parsed.data });
+  return { type: event.type, aggregateId: event.aggregateId, data: parsed.data };
 }
 
 /** `recordDomainEvent` for several events of one domain, each checked, written in one statement (outbox.ts: recordEvents). */
@@ -48,13 +53,7 @@ export async function recordDomainEvents<D extends ProducingDomain, T extends Ev
   domain: D,
   events: { type: T; aggregateId: string; data: EventInput<T> }[],
 ): Promise<EventEnvelope<EventData<T>>[]> {
-  const checked = events.map((event) => {
-    if (domainOf(event.type) !== domain) throw new Error(`${event.type} is not an event of ${domain}`);
-    const parsed = parsePayload(event.type, event.data);
-    if (!parsed.ok) throw new Error(`${domain} cannot record ${parsed.reason}`);
-    return { type: event.type, aggregateId: event.aggregateId, data: parsed.data };
-  });
-  return recordEvents(q, domain, checked);
+  return recordEvents(q, domain, events.map((event) => checked(domain, event)));
 }
 
 /** A subgraph's `consumes`: its topics, the handler of one event, and optional batch hooks (see ConsumeEventsOptions). */

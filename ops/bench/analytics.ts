@@ -1,3 +1,4 @@
+import { benchPostgres } from './bench-stack';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -23,14 +24,7 @@ async function main() {
   const orders = quick ? 10_000 : 50_000;
   const vendors = 100;
   const products = 2_000;
-  let serverUrl = process.env.DATABASE_URL;
-  let stop = async () => undefined as unknown;
-  const dir = mkdtempSync(path.join(tmpdir(), 'bench-analytics-'));
-  if (!serverUrl) {
-    const pg = await startEmbeddedPostgres({ dir: path.join(dir, 'pg'), port: 54000 + Math.floor(Math.random() * 900) });
-    serverUrl = pg.url;
-    stop = pg.stop;
-  }
+  const { serverUrl, stop } = await benchPostgres('analytics');
   const name = `bench_analytics_${Date.now().toString(36)}`;
   await ensureDatabase(serverUrl, name);
   const plain = new Db(databaseUrl(serverUrl, name), 4, null);
@@ -79,7 +73,6 @@ async function main() {
   } finally {
     await plain.close();
     await stop();
-    rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -49,3 +49,20 @@ export async function benchStack(opts: Partial<StackOptions> = {}): Promise<Stac
 
 /** A free-ish port range of this stack for extra processes (gateways under test). */
 export const extraPort = (stack: Stack, offset: number) => Number(new URL(stack.gatewayUrl).port) + 20 + offset;
+
+/**
+ * A PostgreSQL server for a benchmark that runs a subgraph's code in process: DATABASE_URL when
+ * set, else an embedded one in a temporary folder. `stop` stops it (if embedded) and removes the folder.
+ */
+export async function benchPostgres(label: string): Promise<{ serverUrl: string; stop: () => Promise<void> }> {
+  const { startEmbeddedPostgres } = await import('../embedded-postgres');
+  const dir = mkdtempSync(path.join(tmpdir(), `bench-${label}-`));
+  const pg = process.env.DATABASE_URL ? undefined : await startEmbeddedPostgres({ dir: path.join(dir, 'pg'), port: 54000 + Math.floor(Math.random() * 900) });
+  return {
+    serverUrl: process.env.DATABASE_URL ?? pg!.url,
+    stop: async () => {
+      await pg?.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,3 +1,4 @@
+import { benchPostgres } from './bench-stack';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -31,14 +32,7 @@ export async function consumerOnly(): Promise<void> {
   const orders = arg('orders', 2_000);
   const lanes = Number(process.env.EVENT_CONSUMER_LANES) || 4;
   const maxBatch = Number(process.env.EVENT_CONSUMER_MAX_BATCH) || 50;
-  let serverUrl = process.env.DATABASE_URL;
-  let stopPg = async () => undefined as unknown;
-  const dir = mkdtempSync(path.join(tmpdir(), 'bench-notifications-'));
-  if (!serverUrl) {
-    const pg = await startEmbeddedPostgres({ dir: path.join(dir, 'pg'), port: 54000 + Math.floor(Math.random() * 900) });
-    serverUrl = pg.url;
-    stopPg = pg.stop;
-  }
+  const { serverUrl, stop: stopPg } = await benchPostgres('notifications');
   const name = `bench_notifications_${Date.now().toString(36)}`;
   await ensureDatabase(serverUrl, name);
   const plain = new Db(databaseUrl(serverUrl, name), 10, null);
@@ -143,7 +137,6 @@ export async function consumerOnly(): Promise<void> {
   } finally {
     await plain.close();
     await stopPg();
-    rmSync(dir, { recursive: true, force: true });
   }
   process.exit(0); // the development mailbox's SMTP server and the mail transport keep the loop alive
 }

@@ -1,3 +1,4 @@
+import { benchPostgres } from './bench-stack';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -44,14 +45,7 @@ async function main() {
   const { openSearchEngine, searchOpenSearch } = await import('../../subgraphs/search/src/opensearch/engine');
   const { Indexer } = await import('../../subgraphs/search/src/opensearch/indexer');
 
-  let serverUrl = process.env.DATABASE_URL;
-  let stopPg = async () => undefined as unknown;
-  const dir = mkdtempSync(path.join(tmpdir(), 'bench-search-'));
-  if (!serverUrl) {
-    const pg = await startEmbeddedPostgres({ dir: path.join(dir, 'pg'), port: 54000 + Math.floor(Math.random() * 900) });
-    serverUrl = pg.url;
-    stopPg = pg.stop;
-  }
+  const { serverUrl, stop: stopPg } = await benchPostgres('search');
   await ensureDatabase(serverUrl, `${name}_search`);
   const plain = new Db(databaseUrl(serverUrl, `${name}_search`), 8, null);
   const os = openSearchEngine();
@@ -185,7 +179,6 @@ async function main() {
     await plain.close();
     if (process.env.DATABASE_URL) await dropDatabases(serverUrl, `${name}_`);
     await stopPg();
-    rmSync(dir, { recursive: true, force: true });
   }
 }
 

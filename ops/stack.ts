@@ -233,6 +233,32 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   };
 }
 
+/**
+ * One process outside any stack, started like a stack's service (a compiled bundle on plain Node,
+ * TypeScript through tsx, or a .js as it is) but never restarted: `pnpm bench gateway --pin`
+ * starts the gateways under test this way, pinned to `cpus`, so they outlive the stack that
+ * recorded their subgraphs' answers. Resolves once `upUrl` answers with a status `up` accepts;
+ * rejects if the process exits first. `stop()` is SIGTERM, then SIGKILL after a grace period.
+ */
+export async function startLoneProcess(
+  name: string,
+  entry: string,
+  opts: { args?: string[]; env: NodeJS.ProcessEnv; cpus?: string; upUrl: string; up?: (status: number) => boolean; output: (name: string, line: string) => void; timeoutMs?: number },
+): Promise<Supervised> {
+  const script = SERVICE_LOADER === 'bundle' && entry.endsWith('.ts') ? (await compileServices([entry])).get(entry)! : entry;
+  const service = supervise(name, () => launch(name, script, opts.env, opts.output, opts.args, opts.cpus), DEFAULT_RESTART, {
+    log: (line) => opts.output('supervisor', line),
+    restartAllowed: () => false,
+  });
+  try {
+    await waitUntilUp(opts.upUrl, service, name, opts.timeoutMs ?? (Number(process.env.START_TIMEOUT_MS) || 120_000), opts.up, 1);
+  } catch (err) {
+    await service.stop();
+    throw err;
+  }
+  return service;
+}
+
 /** The embedded PostgreSQL, in a process of its own (see ops/postgres-process.ts for why). */
 async function startPostgresProcess(dir: string, port: number, output: (name: string, line: string) => void) {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'ops', 'postgres-process.ts'), dir, String(port)], {
@@ -269,14 +295,20 @@ const subgraphEntry = (name: string) => path.join(ROOT, 'subgraphs', name, 'src'
  */
 const SERVICE_LOADER = process.env.SERVICE_LOADER === 'tsx' ? 'tsx' : 'bundle';
 
-/** Starts one service process: a compiled bundle (.js) on plain Node, else TypeScript through tsx. */
-function launch(name: string, entry: string, env: NodeJS.ProcessEnv, output: (name: string, line: string) => void) {
+/**
+ * Starts one service process: a compiled bundle (.js) on plain Node, else TypeScript through tsx.
+ * `cpus` (e.g. "0"): the process and every thread it starts run on those CPUs only (taskset).
+ */
+function launch(name: string, entry: string, env: NodeJS.ProcessEnv, output: (name: string, line: string) => void, args: string[] = [], cpus?: string) {
   // CLOUDLAB_CPU_PROFILE_DIR=dir: every process writes V8 CPU profiles (one per thread) to dir/<name>/ when it exits
   // (`pnpm bench gateway --profile`); open it in Chrome DevTools or speedscope.
   const profileDir = env.CLOUDLAB_CPU_PROFILE_DIR;
   const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.join(profileDir, name)}`] : [];
   const loader = entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
-  const child = spawn(process.execPath, [...profile, ...loader, entry], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const node = [process.execPath, ...profile, ...loader, entry, ...args];
+  // taskset execs node in place: the child's pid is node's.
+  const [command, ...rest] = cpus ? ['taskset', '-c', cpus, ...node] : node;
+  const child = spawn(command!, rest, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   for (const stream of [child.stdout, child.stderr]) {
     let buffered = '';
     stream.setEncoding('utf8');
@@ -295,13 +327,13 @@ function launch(name: string, entry: string, env: NodeJS.ProcessEnv, output: (na
  * STARTUP_ATTEMPTS times (a wrong setting, a bug) does.
  */
 const STARTUP_ATTEMPTS = 3;
-async function waitUntilUp(url: string, service: Supervised, name: string, timeoutMs = 120_000, up: (status: number) => boolean = (status) => status === 200) {
+async function waitUntilUp(url: string, service: Supervised, name: string, timeoutMs = 120_000, up: (status: number) => boolean = (status) => status === 200, attempts = STARTUP_ATTEMPTS) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const { child } = service;
     const exit = child.exitCode ?? child.signalCode;
-    if (exit !== null && service.restarts >= STARTUP_ATTEMPTS - 1) {
-      throw new Error(`${name} exited ${STARTUP_ATTEMPTS} times while starting (last: ${exit})`);
+    if (exit !== null && service.restarts >= attempts - 1) {
+      throw new Error(`${name} exited ${attempts > 1 ? `${attempts} times ` : ''}while starting (last: ${exit})`);
     }
     try {
       if (up((await fetch(url, { signal: AbortSignal.timeout(1000) })).status)) return;

@@ -1,13 +1,11 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { SUBGRAPHS } from '@cloudlab/kit/topology';
 import { ROOT } from '../stack';
 import { benchStack, extraPort } from './bench-stack';
-import type { LoadResult } from './load';
+import { alternatingRounds, bareGatewayEnv, benchQueries, fmt, productionGatewayEnv, summarizeRounds } from './gateway-runs';
 import { load, peakRssMb, post, processTree, spanSink, withCpu, type CpuPerRequest } from './measure';
-import { HEAVY_QUERY } from './queries';
-
 
 /**
  * `pnpm bench gateway [--quick] [--edge] [--workers] [--profile]`: Cloud Lab's gateway (production features
@@ -18,8 +16,10 @@ import { HEAVY_QUERY } from './queries';
  * --edge: also Cloud Lab's gateway with every edge feature off. --workers: also Cloud Lab's
  * gateway as two processes (GATEWAY_WORKERS=2). --profile: every process writes
  * V8 CPU profiles (open them in Chrome DevTools or speedscope) to a folder it names.
+ * --pin: the gateway-bound mode instead (gateway-pin.ts).
  */
 async function main() {
+  if (process.argv.includes('--pin')) return (await import('./gateway-pin')).main();
   const quick = process.argv.includes('--quick');
   const seconds = quick ? 3 : 10;
   const rounds = quick ? 1 : 3;
@@ -33,24 +33,9 @@ async function main() {
     // slower development-time checks otherwise).
     env: { NODE_ENV: 'production', ...(profileDir ? { CLOUDLAB_CPU_PROFILE_DIR: profileDir } : {}) },
   });
-  const production = {
-    NODE_ENV: 'production',
-    OTEL_EXPORTER_OTLP_ENDPOINT: sink.url,
-    RESPONSE_CACHE_ENABLED: 'false',
-    // Limits on, but high enough never to trigger under benchmark load.
-    RATE_LIMIT_ANON_PER_MIN: '100000000',
-    RATE_LIMIT_USER_PER_MIN: '100000000',
-  };
+  const production = productionGatewayEnv(sink.url);
   // --edge adds Cloud Lab's gateway with every edge feature off, to price the features themselves.
-  const bare = {
-    NODE_ENV: 'production',
-    OTEL_SDK_DISABLED: 'true',
-    RESPONSE_CACHE_ENABLED: 'false',
-    RATE_LIMIT_ENABLED: 'false',
-    OPERATION_MAX_DEPTH: '1000',
-    OPERATION_MAX_ALIASES: '100000',
-    OPERATION_MAX_COST: '100000000',
-  };
+  const bare = bareGatewayEnv;
   const gateways: Record<string, { port: number; env: Record<string, string>; entry?: string }> = {
     cloudlab: { port: extraPort(stack, 0), env: production },
     stock: { port: extraPort(stack, 1), env: {}, entry: path.join(ROOT, 'ops', 'bench', 'stock-gateway.ts') },
@@ -64,11 +49,7 @@ async function main() {
     const pids: Record<string, number> = {};
     for (const [name, g] of Object.entries(gateways)) pids[name] = (await stack.startGateway(name, g.port, g.env, g.entry)).pid!;
     const url = (name: string) => `http://127.0.0.1:${gateways[name]!.port}/graphql`;
-    const storefront = readFileSync(path.join(ROOT, 'clients', 'operations', 'storefront.graphql'), 'utf8');
-    const queries = {
-      StorefrontHome: JSON.stringify({ query: storefront, operationName: 'StorefrontHome', variables: {} }),
-      Heavy: JSON.stringify({ query: HEAVY_QUERY, operationName: 'Heavy' }),
-    };
+    const queries = benchQueries();
 
     // The same JSON from every gateway before anything is timed (stock pretty-prints it, Cloud Lab
     // sends it compact: the same values, keys in the same order).
@@ -84,11 +65,12 @@ async function main() {
     const scenarios = [];
     for (const [query, body] of Object.entries(queries)) {
       for (const connections of connectionsList) {
-        const results: Record<string, LoadResult[]> = Object.fromEntries(Object.keys(gateways).map((g) => [g, []]));
-        for (const g of Object.keys(gateways)) await load(url(g), body, connections, quick ? 1 : 3); // warm-up
-        for (let r = 0; r < rounds; r++) {
-          for (const g of Object.keys(gateways)) results[g]!.push(await withCpu(groups(g), () => load(url(g), body, connections, seconds)));
-        }
+        const results = await alternatingRounds(
+          Object.keys(gateways),
+          rounds,
+          (g) => load(url(g), body, connections, quick ? 1 : 3),
+          (g) => withCpu(groups(g), () => load(url(g), body, connections, seconds)),
+        );
         const s = summarize(results);
         scenarios.push({ query, connections, ...s });
         console.log(
@@ -132,33 +114,14 @@ async function main() {
   }
 }
 
-/** Mean requests/s over the rounds; the median round's latency percentiles. */
-function summarize(results: Record<string, LoadResult[]>) {
-  const pick = (list: LoadResult[]) => {
-    const byRps = [...list].sort((a, b) => a.rps - b.rps);
-    const median = byRps[Math.floor(byRps.length / 2)]!;
-    return {
-      rps: Math.round(list.reduce((sum, r) => sum + r.rps, 0) / list.length),
-      latency_ms: median.latency_ms,
-      errors: list.reduce((sum, r) => sum + r.errors, 0),
-      rounds: list.map((r) => r.rps),
-      cpu: meanCpu(list.map((r) => (r as LoadResult & { cpu_ms: CpuPerRequest }).cpu_ms)),
-    };
-  };
-  const withGateway = (r: ReturnType<typeof pick>) => ({ ...r, cpu_ms: r.cpu.gateway ?? 0 });
-  const cloudlab = withGateway(pick(results.cloudlab!));
-  const stock = withGateway(pick(results.stock!));
-  const cached = withGateway(pick(results.cached!));
-  const bare = results.bare ? withGateway(pick(results.bare)) : undefined;
-  const workers = results.workers ? withGateway(pick(results.workers)) : undefined;
+/** Each gateway's rounds summarized, and Cloud Lab against stock. */
+function summarize(results: Record<string, (Awaited<ReturnType<typeof withCpu>>)[]>) {
+  const cloudlab = summarizeRounds(results.cloudlab!);
+  const stock = summarizeRounds(results.stock!);
+  const cached = summarizeRounds(results.cached!);
+  const bare = results.bare ? summarizeRounds(results.bare) : undefined;
+  const workers = results.workers ? summarizeRounds(results.workers) : undefined;
   return { cloudlab, stock, cached, bare, workers, ratio: Math.round((cloudlab.rps / stock.rps) * 100) / 100, cpuRatio: Math.round((stock.cpu_ms / cloudlab.cpu_ms) * 100) / 100 };
-}
-
-/** Mean CPU ms per request of each process group over the rounds. */
-function meanCpu(list: CpuPerRequest[]): CpuPerRequest {
-  const out: CpuPerRequest = {};
-  for (const name of Object.keys(list[0] ?? {})) out[name] = Math.round((list.reduce((sum, c) => sum + (c[name] ?? 0), 0) / list.length) * 100) / 100;
-  return out;
 }
 
 /** "gateway 3.1 + subgraphs 9.2 (accounts 2 …) + postgres 3 = 15.3" */
@@ -169,8 +132,5 @@ function where(cpu: CpuPerRequest): string {
   const r = (x: number) => Math.round(x * 100) / 100;
   return `gateway ${cpu.gateway} + subgraphs ${r(sub)} (${subgraphs.map((n) => `${n} ${cpu[n]}`).join(', ')}) + postgres ${cpu.postgres} = ${r(total)}`;
 }
-
-const fmt = (r: { rps: number; latency_ms: Record<string, number>; errors: number; cpu_ms: number }) =>
-  `${String(r.rps).padStart(6)} rps p50 ${r.latency_ms.p50} p95 ${r.latency_ms.p95} p99 ${r.latency_ms.p99} ms cpu ${r.cpu_ms} ms/req${r.errors ? ` errors ${r.errors}` : ''}`;
 
 void main();

@@ -85,6 +85,38 @@ export async function withCpu(groups: Record<string, number[] | 'postgres' | (()
   return { ...result, cpu_ms: cpu };
 }
 
+/** Each CPU's busy and total time (clock ticks) from /proc/stat's `cpuN` lines. */
+export function parseCoreTimes(procStat: string): Record<string, { busy: number; total: number }> {
+  const out: Record<string, { busy: number; total: number }> = {};
+  for (const line of procStat.split('\n')) {
+    const m = /^(cpu\d+)\s+(.*)$/.exec(line);
+    if (!m) continue;
+    // user nice system idle iowait irq softirq steal …: idle and iowait are the idle ones.
+    const ticks = m[2]!.trim().split(/\s+/).map(Number);
+    const total = ticks.slice(0, 8).reduce((sum, n) => sum + n, 0);
+    out[m[1]!] = { busy: total - ticks[3]! - (ticks[4] ?? 0), total };
+  }
+  return out;
+}
+
+/**
+ * A run, with how busy each CPU was meanwhile (0–1, every process on the machine counted): shows
+ * whether the pinned gateway filled its core, and whether the other core (load generator,
+ * subgraphs) had room to spare.
+ */
+export async function withCoreBusy<R>(run: () => Promise<R>): Promise<R & { core_busy: Record<string, number> }> {
+  const sample = () => parseCoreTimes(readFileSync('/proc/stat', 'utf8'));
+  const before = sample();
+  const result = await run();
+  const after = sample();
+  const busy: Record<string, number> = {};
+  for (const [cpu, a] of Object.entries(after)) {
+    const b = before[cpu];
+    if (b && a.total > b.total) busy[cpu] = Math.round(((a.busy - b.busy) / (a.total - b.total)) * 100) / 100;
+  }
+  return { ...result, core_busy: busy };
+}
+
 export function peakRssMb(pid: number): number {
   try {
     const kb = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);

@@ -7,6 +7,9 @@ import { consumeEvents, createEnvelope, createPgLogBus, envelopeToMessage, Topic
 import { GenerationDb, ensureReadModel } from '@cloudlab/kit/read-model';
 import { definition } from '../subgraphs/search/src/server';
 import { until } from './support/poll';
+import { parseRequest } from '../subgraphs/search/src/request';
+import { countsServe, facetStatement, readFacets } from '../subgraphs/search/src/sql';
+import * as store from '../subgraphs/search/src/store';
 
 /**
  * Search's read model under at-least-once, unordered delivery, through the real consumer path
@@ -120,5 +123,45 @@ describe('search read model: out-of-order and redelivered events', () => {
     } finally {
       await engine.client.indices.delete({ index: `${alias}_g*` }).catch(() => undefined);
     }
+  });
+});
+
+describe('search facet counts (the cells a browse reads instead of every document)', () => {
+  const facets = (q: Queryable, args: Parameters<typeof parseRequest>[0], bounds: number[], source: 'documents' | 'counts') =>
+    store.facetRows(q, facetStatement(parseRequest(args, 200), bounds, source)).then((rows) => readFacets(rows, bounds, 50));
+  const browses = [{}, { filter: { categoryIds: [categoryId] } }, { filter: { minPrice: '25', inStock: true } }, { filter: { vendorIds: [vendorId], minRating: 4 } }];
+
+  it('count the same as the documents through creations, price moves, stock, reviews, archiving and new price bounds', async () => {
+    const bounds = [25, 50];
+    await db.tx((q) => store.recountFacets(q, bounds));
+    expect(await db.tx((q) => store.facetCountsCurrent(q, bounds))).toBe(true);
+    // Three products' whole lives (bucket 0 → 1 → 2, out of and back in stock, a review), one archived.
+    const ids = [randomUUID(), randomUUID(), randomUUID()];
+    await publish(ids.flatMap(history));
+    await publish([{ topic: Topics.catalog, event: createEnvelope('catalog', { type: 'ProductArchived', aggregateId: ids[2]!, data: { productId: ids[2], vendorId, version: 9 } }) }]);
+    await until(async () => (await document(db, ids[2]!))?.archived === true && (await document(db, ids[1]!))?.review_count === 1, 'the three products');
+    for (const args of browses) expect(countsServe(parseRequest(args, 200), bounds)).toBe(true);
+    const compare = async (b: number[]) => {
+      for (const args of browses) {
+        const [counted, scanned] = await db.tx(async (q) => [await facets(q, args, b, 'counts'), await facets(q, args, b, 'documents')]);
+        expect(counted, JSON.stringify(args)).toEqual(scanned);
+      }
+    };
+    await compare(bounds);
+    // Not equal by being empty: this test's two live products (and the first story's) are counted.
+    const inCategory = (await db.tx((q) => facets(q, { filter: { categoryIds: [categoryId] } }, bounds, 'counts'))).categories.find((c) => c.id === categoryId);
+    expect(inCategory?.count).toBeGreaterThanOrEqual(2);
+    // SEARCH_PRICE_RANGES changed: the cells are stale until recounted, then exact again.
+    expect(await db.tx((q) => store.facetCountsCurrent(q, [15, 100]))).toBe(false);
+    await db.tx((q) => store.recountFacets(q, [15, 100]));
+    await compare([15, 100]);
+  });
+
+  it("are read only where they give the documents' counts: no query text, no maximum price, a minimum on a bucket bound", () => {
+    const serves = (args: Parameters<typeof parseRequest>[0]) => countsServe(parseRequest(args, 200), [25, 50]);
+    expect(serves({ filter: { minPrice: '50', minRating: 3 } })).toBe(true);
+    expect(serves({ query: 'ledger' })).toBe(false);
+    expect(serves({ filter: { maxPrice: '50' } })).toBe(false);
+    expect(serves({ filter: { minPrice: '30' } })).toBe(false);
   });
 });

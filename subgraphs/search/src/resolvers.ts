@@ -11,7 +11,7 @@ const MAX_SUGGESTIONS = 20;
 
 export const resolvers = {
   Query: {
-    search: (_, args, ctx) => (os ? searchOpenSearch(os, args, ctx.log) : search(ctx.readDb, args)),
+    search: (_, args, ctx) => (os ? searchOpenSearch(os, args, ctx.log) : search(ctx.readDb, args, ctx.db)),
     searchSuggestions: async (_, { prefix, first }, ctx) => {
       const n = first ?? 8;
       if (!Number.isInteger(n) || n < 0 || n > MAX_SUGGESTIONS) throw badInput(`first must be between 0 and ${MAX_SUGGESTIONS}`, 'first');

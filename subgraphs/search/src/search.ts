@@ -1,8 +1,8 @@
 import type { Db } from '@cloudlab/kit';
-import { encodeCursor } from '@cloudlab/kit';
+import { createLogger, encodeCursor } from '@cloudlab/kit';
 import { config, priceBounds } from './config';
 import { parseRequest, tsQueryText, type SearchArgs, type SearchRequest } from './request';
-import { facetStatement, pageStatement, readFacets, type Facets } from './sql';
+import { countsServe, facetStatement, pageStatement, readFacets, type Facets } from './sql';
 import * as store from './store';
 
 export interface SearchResults {
@@ -16,15 +16,34 @@ export interface SearchResults {
 }
 
 
-/** The Postgres engine: a page and the facets of a checked request. */
-export async function search(db: Db, args: SearchArgs): Promise<SearchResults> {
+/**
+ * The facet counts' price bounds are set (or changed with SEARCH_PRICE_RANGES) by the first
+ * browse that finds them stale, once per process at a time, on the primary; until then the
+ * facets are counted over the documents.
+ */
+let recounting: Promise<void> | null = null;
+const log = createLogger('search');
+function recountFacets(primary: Db) {
+  recounting ??= primary
+    .tx((q) => store.recountFacets(q, priceBounds))
+    .catch((err: unknown) => log.error({ err }, 'recounting the facet counts failed; facets are read from the documents'))
+    .finally(() => (recounting = null));
+}
+
+/** The Postgres engine: a page and the facets of a checked request (`primary`: where a recount of the facet counts is written). */
+export async function search(db: Db, args: SearchArgs, primary: Db = db): Promise<SearchResults> {
   let req: SearchRequest = parseRequest(args, config.SEARCH_MAX_QUERY_LENGTH);
   return db.tx(async (q) => {
     if (req.terms.length) req = { ...req, corrections: await store.corrections(q, req.terms, config.SEARCH_TYPO_SIMILARITY_PCT) };
     // Stop words only ("the of"): the tsquery is empty and would match nothing; browse instead.
     if (req.terms.length && !(await store.hasLexemes(q, tsQueryText(req.terms, req.corrections)))) req = { ...req, terms: [] };
     const rows = await store.page(q, pageStatement(req));
-    const f = readFacets(await store.facetRows(q, facetStatement(req, priceBounds)), priceBounds, config.SEARCH_FACET_LIMIT);
+    let source: 'documents' | 'counts' = 'documents';
+    if (countsServe(req, priceBounds)) {
+      if (await store.facetCountsCurrent(q, priceBounds)) source = 'counts';
+      else recountFacets(primary);
+    }
+    const f = readFacets(await store.facetRows(q, facetStatement(req, priceBounds, source)), priceBounds, config.SEARCH_FACET_LIMIT);
     const edges = rows.slice(0, req.first).map((r) => ({ cursor: encodeCursor([req.sort, r.key, r.id]), node: { id: r.id } }));
     return {
       totalCount: f.total,

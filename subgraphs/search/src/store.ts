@@ -102,10 +102,25 @@ export async function facetRows(q: Queryable, s: Statement): Promise<{ facet: st
   return (await q.query<{ facet: string; key: string; count: number }>(s.text, s.values)).rows;
 }
 
+/** Were the facet counts counted with these price bounds (read-model/003_facet_counts.sql)? */
+export async function facetCountsCurrent(q: Queryable, priceBounds: number[]): Promise<boolean> {
+  return (await q.query<{ ok: boolean | null }>(`SELECT price_bounds = $1::numeric[] AS ok FROM search_facet_bounds`, [priceBounds])).rows[0]?.ok === true;
+}
+
+/** Counts every cell again under new price bounds; alone (the writers' shared lock), so no delta is lost. */
+export async function recountFacets(q: Queryable, priceBounds: number[]): Promise<void> {
+  await q.query(`SELECT pg_advisory_xact_lock(hashtext('search_facet_bounds'), hashtext(current_schema()))`);
+  await q.query(`UPDATE search_facet_bounds SET price_bounds = $1::numeric[]`, [priceBounds]);
+  await q.query(`DELETE FROM search_facet_counts`);
+  await q.query(`INSERT INTO search_facet_counts SELECT * FROM search_facet_cells($1::numeric[])`, [priceBounds]);
+}
+
 /**
  * For each term, up to 3 known name words it may be a typo of (pg_trgm similarity at least
  * `pct`%, most similar first). Terms under 3 characters get none (too little to compare), nor
- * stop words: "the" corrected to "tea" would turn a word the search ignores into one it requires.
+ * stop words: "the" corrected to "tea" would turn a word the search ignores into one it requires,
+ * nor known name words (a spell checker's "missing" mode): "canvas" is no typo of "can", and
+ * the similarity search a common 3-letter word sets off costs more than the search itself.
  */
 export async function corrections(q: Queryable, terms: string[], pct: number): Promise<string[][]> {
   const out = terms.map(() => [] as string[]);
@@ -115,7 +130,8 @@ export async function corrections(q: Queryable, terms: string[], pct: number): P
        unnest($1::text[]) WITH ORDINALITY AS t(term, i)
      CROSS JOIN LATERAL (
        SELECT word FROM search_words
-       WHERE length(t.term) >= 3 AND numnode(to_tsquery('english', t.term)) > 0 AND word % t.term AND word <> t.term
+       WHERE length(t.term) >= 3 AND numnode(to_tsquery('english', t.term)) > 0
+         AND NOT EXISTS (SELECT FROM search_words k WHERE k.word = t.term) AND word % t.term
        ORDER BY similarity(word, t.term) DESC, word LIMIT 3
      ) AS w`,
     [terms, String(pct / 100)],

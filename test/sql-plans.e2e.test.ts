@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Db, Queryable } from '@cloudlab/kit';
 import * as accounts from '../subgraphs/accounts/src/store';
+import { categoryPartitions } from '../subgraphs/catalog/src/partitions';
 import * as catalog from '../subgraphs/catalog/src/store';
 import * as inventory from '../subgraphs/inventory/src/store';
 import * as reviews from '../subgraphs/reviews/src/store';
@@ -14,23 +15,24 @@ interface PlanNode {
   'Node Type': string;
   'Relation Name'?: string;
   'Index Name'?: string;
+  'Actual Loops'?: number;
   Plans?: PlanNode[];
 }
 
 /**
  * A Queryable that runs each statement as the subgraph would and also records its plan (EXPLAIN
- * with the same parameters), so the test checks the SQL the store functions really send. Plans
+ * with the same parameters; `options` ANALYZE runs it once more to count what each node did), so the test checks the SQL the store functions really send. Plans
  * are made with sequential scans disabled: on demo-sized tables the planner may rightly prefer a
  * scan, so what is checked is that an index can serve every access path once the tables grow
  * (a Seq Scan then only remains where no index fits).
  */
-function explaining(db: Db) {
+function explaining(db: Db, options = 'FORMAT JSON') {
   const plans: { sql: string; plan: PlanNode }[] = [];
   const q: Queryable = {
     async query(text, values) {
       const plan = await db.tx(async (t) => {
         await t.query('SET LOCAL enable_seqscan = off');
-        return (await t.query(`EXPLAIN (FORMAT JSON) ${text}`, values)).rows[0]['QUERY PLAN'][0].Plan as PlanNode;
+        return (await t.query(`EXPLAIN (${options}) ${text}`, values)).rows[0]['QUERY PLAN'][0].Plan as PlanNode;
       });
       plans.push({ sql: text.replace(/\s+/g, ' ').trim(), plan });
       return db.query(text, values);
@@ -112,6 +114,44 @@ describe("the storefront's SQL has an index for every access path (EXPLAIN)", ()
     for (const { sql, plan } of matched) {
       expect(nodes(plan).some((n) => /search_products_(document|name_trgm)/.test(n['Index Name'] ?? '')), sql).toBe(true);
     }
+  });
+});
+
+describe('catalog: products are partitioned by category (EXPLAIN)', () => {
+  afterAll(closeDbs);
+  const scans = (plan: PlanNode) => nodes(plan).filter((n) => n['Relation Name']?.startsWith('products_'));
+
+  it("a category's listing reads its one partition, its next page too", async () => {
+    const db = subgraphDb('catalog');
+    const [category] = await categoryPartitions(db);
+    const { q, plans } = explaining(db);
+    const page = await catalog.listProducts(q, { limit: 13, after: null, categoryId: category!.categoryId });
+    const last = page.at(-1)!;
+    await catalog.listProducts(q, { limit: 13, after: [last.created_at.toISOString(), last.id], categoryId: category!.categoryId });
+    expect(page.length).toBe(13);
+    for (const { plan } of plans) {
+      expect(scans(plan).map((n) => `${n['Node Type']} on ${n['Relation Name']}`)).toEqual([`Index Scan on ${category!.partition}`]);
+    }
+  });
+
+  it('a lookup by id reads only the partitions that hold the ids (pruned as it runs)', async () => {
+    const db = subgraphDb('catalog');
+    const [a, b] = await categoryPartitions(db);
+    const ids = async (categoryId: string) =>
+      (await catalog.listProducts(db, { limit: 3, after: null, categoryId })).map((p) => p.id);
+    const wanted = [...(await ids(a!.categoryId)), ...(await ids(b!.categoryId))];
+    const { q, plans } = explaining(db, 'ANALYZE, FORMAT JSON');
+    const found = await catalog.productsByIds(q, wanted);
+    expect(found.map((p) => p.id).sort()).toEqual([...wanted].sort());
+    expect(plans).toHaveLength(1);
+    const { plan } = plans[0]!;
+    const partitions = (await categoryPartitions(db)).length;
+    // Every partition is in the plan; only the two that hold the ids ran, by index, once per id.
+    expect(scans(plan)).toHaveLength(partitions);
+    const ran = scans(plan).filter((n) => n['Actual Loops']! > 0);
+    expect(ran.map((n) => [n['Node Type'], n['Relation Name'], n['Actual Loops']]).sort()).toEqual(
+      [['Index Scan', a!.partition, 3], ['Index Scan', b!.partition, 3]].sort(),
+    );
   });
 });
 

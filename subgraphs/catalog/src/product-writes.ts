@@ -87,7 +87,7 @@ export async function updateProduct(q: Queryable, viewer: Viewer | null, id: str
   if (patch.categoryId != null) wanted.category_id = await checkCategory(q, patch.categoryId);
   const changes = Object.fromEntries(Object.entries(wanted).filter(([k, value]) => product[k as keyof ProductRow] !== value)) as ProductChanges;
   if (Object.keys(changes).length === 0) return product;
-  const updated = await store.updateProduct(q, product.id, changes);
+  const updated = await store.updateProduct(q, product, changes);
   await recordDomainEvent(q, DOMAIN, {
     type: 'ProductUpdated',
     aggregateId: updated.id,
@@ -104,7 +104,7 @@ export async function updateProduct(q: Queryable, viewer: Viewer | null, id: str
 export async function archiveProduct(q: Queryable, viewer: Viewer | null, id: string): Promise<ProductRow> {
   const product = await ownProduct(q, viewer, id);
   if (product.archived_at) return product;
-  const archived = await store.updateProduct(q, product.id, { archived: true });
+  const archived = await store.updateProduct(q, product, { archived: true });
   await recordDomainEvent(q, DOMAIN, {
     type: 'ProductArchived',
     aggregateId: archived.id,

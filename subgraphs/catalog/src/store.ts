@@ -55,8 +55,21 @@ export async function countProducts(q: Queryable, categoryId: string | null): Pr
 }
 const ALL_CATEGORIES = '00000000-0000-0000-0000-000000000000';
 
+/**
+ * products is partitioned by category (migrations/004): product_keys names each product's
+ * category, and the lateral subquery reads one product from one partition per key (the executor
+ * prunes the others at run time), so a lookup never touches a partition, local or on another
+ * server, that holds none of the ids. LIMIT keeps the subquery from being flattened into a join,
+ * which the planner would answer by probing every partition.
+ */
 export async function productsByIds(q: Queryable, ids: readonly string[]): Promise<ProductRow[]> {
-  return (await q.query<ProductRow>(`SELECT ${PRODUCT_COLUMNS} FROM products WHERE id = ANY($1::uuid[])`, [ids])).rows;
+  const { rows } = await q.query<ProductRow>(
+    `SELECT p.* FROM product_keys k CROSS JOIN LATERAL (
+       SELECT ${PRODUCT_COLUMNS} FROM products WHERE category_id = k.category_id AND id = k.id LIMIT 1
+     ) p WHERE k.id = ANY($1::uuid[])`,
+    [ids],
+  );
+  return rows;
 }
 
 export async function categoriesByIds(q: Queryable, ids: readonly string[]): Promise<CategoryRow[]> {
@@ -71,36 +84,77 @@ export async function categoryExists(q: Queryable, id: string): Promise<boolean>
   return (await q.query('SELECT 1 FROM categories WHERE id = $1', [id])).rowCount === 1;
 }
 
-/** Lists a product; null when the vendor already has one with this sku. */
+/**
+ * Lists a product; null when the vendor already has one with this sku. The sku's uniqueness is
+ * product_keys' (products, partitioned, has no unique index): its row trigger's insert fails, and
+ * with it this statement, so after null the transaction can only roll back.
+ */
 export async function insertProduct(
   q: Queryable,
   p: Pick<ProductRow, 'sku' | 'name' | 'description' | 'price' | 'currency' | 'category_id' | 'vendor_id'>,
 ): Promise<ProductRow | null> {
-  const { rows } = await q.query<ProductRow>(
-    `INSERT INTO products (sku, name, description, price, currency, category_id, vendor_id)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)
-     ON CONFLICT (vendor_id, sku) DO NOTHING
-     RETURNING ${PRODUCT_COLUMNS}`,
-    [p.sku, p.name, p.description, p.price, p.currency, p.category_id, p.vendor_id],
-  );
-  return rows[0] ?? null;
+  try {
+    const { rows } = await q.query<ProductRow>(
+      `INSERT INTO products (sku, name, description, price, currency, category_id, vendor_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
+       RETURNING ${PRODUCT_COLUMNS}`,
+      [p.sku, p.name, p.description, p.price, p.currency, p.category_id, p.vendor_id],
+    );
+    return rows[0]!;
+  } catch (err) {
+    const { code, constraint } = err as { code?: string; constraint?: string };
+    if (code === '23505' && constraint === 'product_keys_vendor_sku') return null;
+    throw err;
+  }
 }
 
-/** The product, locked for a change (two edits of one product never interleave their versions). */
+/**
+ * The product, locked for a change (two edits of one product never interleave their versions).
+ * Its product_keys row is locked first, in a statement of its own, so an edit that moves the
+ * product to another category has committed before the product is read. Such a move replaces the
+ * key row (a DELETE and an INSERT, migrations/004): a lock that waited for the old row finds
+ * nothing, and one more try finds the new one.
+ */
 export async function lockProduct(q: Queryable, id: string): Promise<ProductRow | null> {
-  return (await q.query<ProductRow>(`SELECT ${PRODUCT_COLUMNS} FROM products WHERE id = $1 FOR UPDATE`, [id])).rows[0] ?? null;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const key = (await q.query<{ category_id: string }>('SELECT category_id FROM product_keys WHERE id = $1 FOR UPDATE', [id])).rows[0];
+    if (!key) continue;
+    const { rows } = await q.query<ProductRow>(
+      `SELECT ${PRODUCT_COLUMNS} FROM products WHERE category_id = $1 AND id = $2 FOR UPDATE`,
+      [key.category_id, id],
+    );
+    return rows[0] ?? null;
+  }
+  return null;
 }
 
 export type ProductChanges = Partial<Pick<ProductRow, 'name' | 'description' | 'price' | 'category_id'>> & { archived?: true };
 
-/** Applies the changes and counts a new version. */
-export async function updateProduct(q: Queryable, id: string, c: ProductChanges): Promise<ProductRow> {
-  const { rows } = await q.query<ProductRow>(
-    `UPDATE products SET name = coalesce($2, name), description = coalesce($3, description), price = coalesce($4, price),
-       category_id = coalesce($5, category_id), archived_at = CASE WHEN $6 THEN date_trunc('milliseconds', now()) ELSE archived_at END,
-       version = version + 1
-     WHERE id = $1 RETURNING ${PRODUCT_COLUMNS}`,
-    [id, c.name ?? null, c.description ?? null, c.price ?? null, c.category_id ?? null, c.archived === true],
-  );
+/**
+ * Applies the changes to the product as lockProduct read it and counts a new version. Naming its
+ * category lets PostgreSQL write one partition only. A new category moves the product between
+ * partitions as a DELETE and an INSERT of its own: PostgreSQL does the same for an UPDATE that
+ * moves a row, but not out of a partition on another server (postgres_fdw updates the remote
+ * row in place, which that partition's CHECK refuses).
+ */
+export async function updateProduct(q: Queryable, current: Pick<ProductRow, 'id' | 'category_id'>, c: ProductChanges): Promise<ProductRow> {
+  const moves = c.category_id !== undefined && c.category_id !== current.category_id;
+  const set = {
+    name: 'coalesce($3, name)',
+    description: 'coalesce($4, description)',
+    price: 'coalesce($5, price)',
+    archived_at: "CASE WHEN $6 THEN date_trunc('milliseconds', now()) ELSE archived_at END",
+    version: 'version + 1',
+  };
+  const values = [current.id, current.category_id, c.name ?? null, c.description ?? null, c.price ?? null, c.archived === true];
+  const sql = moves
+    ? `WITH moved AS (DELETE FROM products WHERE category_id = $2 AND id = $1 RETURNING *)
+       INSERT INTO products (${PRODUCT_COLUMNS})
+       SELECT id, sku, ${set.name}, ${set.description}, ${set.price}, currency, $7::uuid, vendor_id, created_at, ${set.archived_at}, ${set.version} FROM moved
+       RETURNING ${PRODUCT_COLUMNS}`
+    : `UPDATE products SET name = ${set.name}, description = ${set.description}, price = ${set.price},
+         archived_at = ${set.archived_at}, version = ${set.version}
+       WHERE category_id = $2 AND id = $1 RETURNING ${PRODUCT_COLUMNS}`;
+  const { rows } = await q.query<ProductRow>(sql, moves ? [...values, c.category_id] : values);
   return rows[0]!;
 }

@@ -1,15 +1,10 @@
 import { benchPostgres } from './bench-stack';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { Db, databaseUrl, demoPlan, ensureDatabase, seedSizes } from '@cloudlab/kit';
 import { migrate } from '@cloudlab/kit/db/migrate';
 import { dropDatabases } from '@cloudlab/kit/db/pool';
 import { createEnvelope } from '@cloudlab/kit/events';
 import { GenerationDb, ensureReadModel } from '@cloudlab/kit/read-model';
-import { prng } from '@cloudlab/kit/demo/random';
-import { startEmbeddedPostgres } from '../embedded-postgres';
-import { percentiles } from './stats';
+import { measureEngine, queryMix, untilSearchable, type Run, type SearchArgs } from './search-load';
 
 /**
  * `pnpm bench search [--products N] [--rate R] [--seconds S] [--quick]`: search's two engines side
@@ -24,7 +19,7 @@ import { percentiles } from './stats';
  *   - a burst of 1,000 price changes (ProductUpdated through the projection's own handlers, in
  *     batches of 50 as the consumer applies them) and the time until all 1,000 are found by price.
  * In-process (the engines' functions, not the gateway): what is measured is the engine. The last
- * line is JSON.
+ * line is JSON. `--gateway`: the same mix through a whole stack's gateway instead (search-gateway.ts).
  */
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -32,6 +27,7 @@ const arg = (name: string, fallback: number) => {
 };
 
 async function main() {
+  if (process.argv.includes('--gateway')) return (await import('./search-gateway')).main(arg);
   const quick = process.argv.includes('--quick');
   const products = arg('products', quick ? 5_000 : 20_000);
   const rate = arg('rate', 100);
@@ -77,69 +73,17 @@ async function main() {
       }, 100);
     }
 
-    // The query mix, from the catalog's own words.
-    const r = prng(11);
-    const names = Array.from({ length: 2_000 }, (_, i) => plan.product(r.int(0, products - 1)).name.toLowerCase().split(' '));
-    const word = () => r.pick(r.pick(names));
-    const typo = (w: string) => (w.length < 5 ? w : w.slice(0, 2) + w[3] + w[2] + w.slice(4));
-    const category = () => plan.category(r.int(0, plan.categoryCount - 1)).id;
-    const mix: { kind: string; args: () => Record<string, unknown> }[] = [
-      { kind: 'one word', args: () => ({ query: word() }) },
-      { kind: 'two words', args: () => ({ query: r.pick(names).slice(-2).join(' ') }) },
-      { kind: 'typo', args: () => ({ query: typo(r.pick(names).at(-1)!) }) },
-      { kind: 'prefix', args: () => ({ query: word().slice(0, 4) }) },
-      { kind: 'filters+sort', args: () => ({ query: word(), filter: { minPrice: '20', maxPrice: '200', inStock: true }, sort: 'PRICE_ASC' }) },
-      { kind: 'browse+filter', args: () => ({ filter: { categoryIds: [category()] }, sort: 'NEWEST' }) },
-    ];
+    const mix = queryMix(plan, products);
     // The first failure of the OpenSearch engine in full (timeout, 429 queue full, …), then a count.
     let osFailures = 0;
     const osLog = { error: (o: { err?: { message?: string; meta?: { statusCode?: number } } }) => {
       if (osFailures++ === 0) console.error('opensearch:', o.err?.meta?.statusCode ?? '', o.err?.message);
     } } as never;
-    const engines: { name: string; run: (args: Record<string, unknown>) => Promise<{ totalCount: number }> }[] = [
+    const engines: { name: string; run: Run }[] = [
       { name: 'postgres', run: (a) => search(db, { first: 24, ...a }) },
-      ...(os ? [{ name: 'opensearch', run: (a: Record<string, unknown>) => searchOpenSearch(os, { first: 24, ...a }, osLog) }] : []),
+      ...(os ? [{ name: 'opensearch', run: (a: SearchArgs) => searchOpenSearch(os, { first: 24, ...a }, osLog) }] : []),
     ];
-
-    for (const e of engines) {
-      const out: Record<string, unknown> = {};
-      for (let i = 0; i < 30; i++) await e.run(mix[i % mix.length]!.args()); // warm-up
-      // Open loop at `rate` queries/s.
-      const samples: number[] = [];
-      const byKind: Record<string, number[]> = {};
-      let errors = 0;
-      const total = rate * seconds;
-      const start = performance.now();
-      await Promise.all(Array.from({ length: total }, async (_, i) => {
-        const due = start + (i * 1000) / rate;
-        await new Promise((res) => setTimeout(res, Math.max(0, due - performance.now())));
-        const m = mix[i % mix.length]!;
-        try {
-          await e.run(m.args());
-          const ms = performance.now() - due;
-          samples.push(ms);
-          (byKind[m.kind] ??= []).push(ms);
-        } catch (err) {
-          if (errors++ === 0) console.error(e.name, err);
-        }
-      }));
-      out.open_loop = { rate, seconds, errors, latency_ms: percentiles(samples) };
-      out.by_kind_p95_ms = Object.fromEntries(Object.entries(byKind).map(([k, v]) => [k, percentiles(v, [95]).p95]));
-      // Closed loop: 50 callers, as fast as answers come.
-      let done = 0;
-      const until = performance.now() + (quick ? 3_000 : 8_000);
-      const t0 = performance.now();
-      await Promise.all(Array.from({ length: 50 }, async (_, c) => {
-        for (let i = c; performance.now() < until; i += 50) {
-          await e.run(mix[i % mix.length]!.args()).then(() => done++, () => undefined);
-        }
-      }));
-      out.max_qps_50_callers = Math.round(done / ((performance.now() - t0) / 1000));
-      results[e.name] = out;
-      const l = (out.open_loop as { latency_ms: Record<string, number> }).latency_ms;
-      console.log(`${e.name}: ${rate} q/s for ${seconds} s: p50 ${l.p50} p95 ${l.p95} p99 ${l.p99} ms (errors ${errors}); 50 callers: ${out.max_qps_50_callers} q/s`);
-      console.log(`  p95 by kind (ms): ${JSON.stringify(out.by_kind_p95_ms)}`);
-    }
+    for (const e of engines) results[e.name] = await measureEngine(e.name, e.run, mix, { rate, seconds, closedMs: quick ? 3_000 : 8_000 });
 
     // A burst of 1,000 price changes, applied as the consumer applies events; then until searchable.
     const burst = 1_000;
@@ -160,16 +104,7 @@ async function main() {
     }
     const applied = performance.now() - t;
     const burstOut: Record<string, number> = { applied_ms: Math.round(applied) };
-    for (const e of engines) {
-      for (;;) {
-        // A refused or timed-out search (an overloaded node) is asked again.
-        const n = (await e.run({ filter: { minPrice: price, maxPrice: price }, first: 1 }).catch(() => ({ totalCount: 0 }))).totalCount;
-        if (n >= burst) break;
-        if (performance.now() - t > 60_000) throw new Error(`${e.name}: only ${n} of ${burst} updates searchable after 60 s`);
-        await new Promise((res) => setTimeout(res, 20));
-      }
-      burstOut[`${e.name}_searchable_ms`] = Math.round(performance.now() - t);
-    }
+    for (const e of engines) burstOut[`${e.name}_searchable_ms`] = await untilSearchable(e.run, price, burst, t, e.name);
     results.burst_1000_updates = burstOut;
     console.log(`burst of ${burst} price changes: applied to the read model in ${burstOut.applied_ms} ms; all searchable: ${engines.map((e) => `${e.name} ${burstOut[`${e.name}_searchable_ms`]} ms`).join(', ')} after the first event`);
     console.log(JSON.stringify({ bench: 'search', products, ...results }));

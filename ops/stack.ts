@@ -260,7 +260,7 @@ export async function startLoneProcess(
 }
 
 /** The embedded PostgreSQL, in a process of its own (see ops/postgres-process.ts for why). */
-async function startPostgresProcess(dir: string, port: number, output: (name: string, line: string) => void) {
+export async function startPostgresProcess(dir: string, port: number, output: (name: string, line: string) => void) {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'ops', 'postgres-process.ts'), dir, String(port)], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],

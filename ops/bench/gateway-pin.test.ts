@@ -10,6 +10,7 @@ const summary = (rps: number, p99: number) => ({
   cpu: { gateway: 1000 / rps },
   cpu_ms: Math.round((1000 / rps) * 100) / 100,
   core_busy: { cpu0: 1, cpu1: 0.8 },
+  subgraph_requests: 5.5,
 });
 
 describe('pnpm bench gateway --pin results', () => {
@@ -26,6 +27,7 @@ describe('pnpm bench gateway --pin results', () => {
     expect(rows[0]).toMatchObject({ cloudlab_vs_stock: 4, cloudlab_vs_hive_rust: 2, subgraph_requests_per_op: { stock: 16 }, peak_rss_mb: { hive: 1000 }, loadavg_1m: 1.5 });
     expect(rows[1]).toMatchObject({ connections: 100, cloudlab_vs_stock: 3, cloudlab_vs_hive_rust: 0.75, loadavg_1m: 1.7 });
     expect(rows[1]!.gateway_cpu_ms_per_req).toEqual({ cloudlab: 3.33, stock: 10, hive: 16.67, hive_rust: 2.5 });
+    expect(rows[0]!.subgraph_requests_per_op_under_load).toEqual({ cloudlab: 5.5, stock: 5.5, hive: 5.5, hive_rust: 5.5 });
     expect(rows[0]).not.toHaveProperty('edge_off_rps');
   });
 

@@ -58,7 +58,7 @@ export async function main() {
 
   const hiveBin = require.resolve('@graphql-hive/gateway/package.json').replace(/package\.json$/, path.join('dist', 'bin.js'));
   const hive = (rust: boolean): Peer => ({
-    label: `Hive Gateway ${version('@graphql-hive/gateway')}${rust ? ` + Rust query planner (@graphql-hive/router-runtime ${version('@graphql-hive/router-runtime')})` : ''}, CLI defaults`,
+    label: `Hive Gateway ${version('@graphql-hive/gateway')}${rust ? ` + Rust query planner (@graphql-hive/router-runtime ${version('@graphql-hive/router-runtime')})` : ''}, CLI defaults (in-flight subgraph request de-duplication on)`,
     entry: hiveBin,
     // Port and host from PORT and HOST, as the CLI reads them.
     args: ['supergraph', supergraph, ...(rust ? ['--hive-router-runtime'] : [])],
@@ -158,17 +158,22 @@ export async function main() {
           [...names],
           rounds,
           (g) => load(url(g as PeerName), body, connections, warmSeconds),
-          (g) => withCoreBusy(() => withCpu({ gateway: [running.get(g as PeerName)!.child.pid!] }, () => load(url(g as PeerName), body, connections, seconds))),
+          async (g) => {
+            // Subgraph requests per answered operation under load: in-flight de-duplication shows here.
+            const before = canned.counts.requests;
+            const r = await withCoreBusy(() => withCpu({ gateway: [running.get(g as PeerName)!.child.pid!] }, () => load(url(g as PeerName), body, connections, seconds)));
+            return { ...r, fetches: { per_op: r.requests ? (canned.counts.requests - before) / r.requests : 0 } };
+          },
         );
         const summaries = Object.fromEntries(
-          Object.entries(results).map(([g, list]) => [g, { ...summarizeRounds(list), core_busy: meanByKey(list.map((r) => r.core_busy)) }]),
+          Object.entries(results).map(([g, list]) => [g, { ...summarizeRounds(list), core_busy: meanByKey(list.map((r) => r.core_busy)), subgraph_requests: meanByKey(list.map((r) => r.fetches)).per_op! }]),
         ) as PinScenario['results'];
         const scenario: PinScenario = { query, connections, results: summaries, loadavg: Number(loadavg()[0]!.toFixed(2)) };
         scenarios.push(scenario);
         console.log(`${query} c=${connections} (load average ${scenario.loadavg})`);
         for (const g of names) {
           const s = summaries[g]!;
-          console.log(`  ${g.padEnd(9)} ${fmt(s)} | CPU busy: 0 ${pct(s.core_busy.cpu0)} 1 ${pct(s.core_busy.cpu1)}`);
+          console.log(`  ${g.padEnd(9)} ${fmt(s)} | subgraph requests/op ${s.subgraph_requests} | CPU busy: 0 ${pct(s.core_busy.cpu0)} 1 ${pct(s.core_busy.cpu1)}`);
         }
       }
     }
@@ -185,10 +190,13 @@ export async function main() {
   }
 }
 
+/** One gateway in one scenario: its rounds summarized, each CPU's busy share, subgraph requests per operation under load. */
+export type PinSummary = RoundsSummary & { core_busy: Record<string, number>; subgraph_requests: number };
+
 export interface PinScenario {
   query: string;
   connections: number;
-  results: Partial<Record<PeerName, RoundsSummary & { core_busy: Record<string, number> }>>;
+  results: Partial<Record<PeerName, PinSummary>>;
   loadavg: number;
 }
 
@@ -200,7 +208,7 @@ export function pinRows(scenarios: PinScenario[], extra: { rss: Partial<Record<P
   return scenarios.map(({ query, connections, results, loadavg }) => {
     const r = results;
     const ratio = (a?: RoundsSummary, b?: RoundsSummary) => (a && b && b.rps ? Math.round((a.rps / b.rps) * 100) / 100 : null);
-    const each = <T>(f: (s: RoundsSummary & { core_busy: Record<string, number> }) => T) =>
+    const each = <T>(f: (s: PinSummary) => T) =>
       Object.fromEntries(Object.entries(r).map(([g, s]) => [g, f(s!)])) as Partial<Record<PeerName, T>>;
     return {
       query,
@@ -221,6 +229,7 @@ export function pinRows(scenarios: PinScenario[], extra: { rss: Partial<Record<P
       cpu_busy: each((s) => s.core_busy),
       errors: each((s) => s.errors),
       subgraph_requests_per_op: extra.fetches[query] ?? {},
+      subgraph_requests_per_op_under_load: each((s) => s.subgraph_requests),
       peak_rss_mb: extra.rss,
       loadavg_1m: loadavg,
     };

@@ -14,6 +14,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   notifications: () => import('./notifications'),
   search: () => import('./search'),
   content: () => import('./content'),
+  partitions: () => import('./partitions'),
 };
 
 const name = process.argv[2];

@@ -132,7 +132,8 @@ export async function main() {
     canned.replay();
     await stack.stop();
     stackStopped = true;
-    const recordingFile = path.join(dir, 'recording.json');
+    // One file, overwritten by the next run: what the subgraphs answered, to look at.
+    const recordingFile = path.join(tmpdir(), 'cloudlab-gateway-pin-recording.json');
     saveRecording(recordingFile, canned.recording);
     // This process (the canned subgraphs, the span sink) and the load generators it starts: CPU 1.
     execFileSync('taskset', ['-a', '-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
@@ -186,7 +187,7 @@ export async function main() {
     if (!stackStopped) await stack.stop();
     await canned.close();
     await sink.close();
-    rmSync(path.join(dir, 'supergraph.graphql'), { force: true });
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -18,7 +18,6 @@ interface PlanNode {
   'Node Type': string;
   'Relation Name'?: string;
   'Remote SQL'?: string;
-  'Actual Loops'?: number;
   Plans?: PlanNode[];
 }
 const nodes = (plan: PlanNode): PlanNode[] => [plan, ...(plan.Plans ?? []).flatMap(nodes)];
@@ -140,26 +139,39 @@ describe('a category placed on a second PostgreSQL server (postgres_fdw)', () =>
     await exact();
   });
 
-  it("EXPLAIN: the category's listing is one foreign scan ordered on the second server; local lookups never call it", async () => {
-    const plan = async (options: string, run: (q: Queryable) => Promise<unknown>) => {
-      let found: PlanNode | undefined;
+  it("EXPLAIN: the category's listing is one foreign scan ordered there; a lookup asks it once, and only for its ids", async () => {
+    const plans = async (run: (q: Queryable) => Promise<unknown>) => {
+      const found: PlanNode[] = [];
       await run({
         query: async (text, values) => {
-          found = (await catalog.query(`EXPLAIN (${options}) ${text}`, values)).rows[0]['QUERY PLAN'][0].Plan;
+          found.push((await catalog.query(`EXPLAIN (VERBOSE, FORMAT JSON) ${text}`, values)).rows[0]['QUERY PLAN'][0].Plan);
           return catalog.query(text, values);
         },
       });
-      return found!;
+      return found;
     };
-    const listing = await plan('VERBOSE, FORMAT JSON', (q) => store.listProducts(q, { limit: 13, after: null, categoryId: remoteCategory }));
-    const scanned = nodes(listing).filter((n) => n['Relation Name']);
+    const [listing] = await plans((q) => store.listProducts(q, { limit: 13, after: null, categoryId: remoteCategory }));
+    const scanned = nodes(listing!).filter((n) => n['Relation Name']);
     expect(scanned.map((n) => `${n['Node Type']} on ${n['Relation Name']}`)).toEqual([`Foreign Scan on ${partition}`]);
     expect(scanned[0]!['Remote SQL']).toMatch(/ORDER BY created_at DESC NULLS FIRST, id DESC NULLS FIRST/);
 
-    const local = (await store.listProducts(catalog, { limit: 5, after: null, categoryId: localCategory })).map((p) => p.id);
-    const lookup = await plan('ANALYZE, FORMAT JSON', (q) => store.productsByIds(q, local));
-    const foreign = nodes(lookup).filter((n) => n['Node Type'] === 'Foreign Scan');
-    expect(foreign.map((n) => [n['Relation Name'], n['Actual Loops']])).toEqual([[partition, 0]]);
+    const ids = async (categoryId: string) => (await store.listProducts(catalog, { limit: 6, after: null, categoryId })).map((p) => p.id);
+    const foreign = (lookup: PlanNode[]) => lookup.flatMap(nodes).filter((n) => n['Node Type'] === 'Foreign Scan');
+    const [here, there] = [await ids(localCategory), await ids(remoteCategory)];
+    expect(foreign(await plans((q) => store.productsByIds(q, here)))).toEqual([]);
+    const mixed = foreign(await plans((q) => store.productsByIds(q, [...there, ...here])));
+    expect(mixed.map((n) => n['Relation Name'])).toEqual([partition]);
+    expect(mixed[0]!['Remote SQL']).toMatch(/id = ANY/);
+  });
+
+  it('with the second server down, the other categories keep answering; what needs it fails', async () => {
+    await second.stop();
+    const local = await store.listProducts(catalog, { limit: 5, after: null, categoryId: localCategory });
+    expect(local).toHaveLength(5);
+    expect(await store.productsByIds(catalog, local.map((p) => p.id))).toHaveLength(5);
+    expect(await store.countProducts(catalog, remoteCategory)).toBeGreaterThan(0); // counts live here
+    await expect(store.listProducts(catalog, { limit: 5, after: null, categoryId: remoteCategory })).rejects.toThrow();
+    await expect(store.listProducts(catalog, { limit: 5, after: null, categoryId: null })).rejects.toThrow();
   });
 });
 

@@ -15,24 +15,23 @@ interface PlanNode {
   'Node Type': string;
   'Relation Name'?: string;
   'Index Name'?: string;
-  'Actual Loops'?: number;
   Plans?: PlanNode[];
 }
 
 /**
  * A Queryable that runs each statement as the subgraph would and also records its plan (EXPLAIN
- * with the same parameters; `options` ANALYZE runs it once more to count what each node did), so the test checks the SQL the store functions really send. Plans
+ * with the same parameters), so the test checks the SQL the store functions really send. Plans
  * are made with sequential scans disabled: on demo-sized tables the planner may rightly prefer a
  * scan, so what is checked is that an index can serve every access path once the tables grow
  * (a Seq Scan then only remains where no index fits).
  */
-function explaining(db: Db, options = 'FORMAT JSON') {
+function explaining(db: Db) {
   const plans: { sql: string; plan: PlanNode }[] = [];
   const q: Queryable = {
     async query(text, values) {
       const plan = await db.tx(async (t) => {
         await t.query('SET LOCAL enable_seqscan = off');
-        return (await t.query(`EXPLAIN (${options}) ${text}`, values)).rows[0]['QUERY PLAN'][0].Plan as PlanNode;
+        return (await t.query(`EXPLAIN (FORMAT JSON) ${text}`, values)).rows[0]['QUERY PLAN'][0].Plan as PlanNode;
       });
       plans.push({ sql: text.replace(/\s+/g, ' ').trim(), plan });
       return db.query(text, values);
@@ -134,24 +133,20 @@ describe('catalog: products are partitioned by category (EXPLAIN)', () => {
     }
   });
 
-  it('a lookup by id reads only the partitions that hold the ids (pruned as it runs)', async () => {
+  it('a lookup by id plans only the partitions that hold the ids', async () => {
     const db = subgraphDb('catalog');
     const [a, b] = await categoryPartitions(db);
     const ids = async (categoryId: string) =>
       (await catalog.listProducts(db, { limit: 3, after: null, categoryId })).map((p) => p.id);
     const wanted = [...(await ids(a!.categoryId)), ...(await ids(b!.categoryId))];
-    const { q, plans } = explaining(db, 'ANALYZE, FORMAT JSON');
+    const { q, plans } = explaining(db);
     const found = await catalog.productsByIds(q, wanted);
     expect(found.map((p) => p.id).sort()).toEqual([...wanted].sort());
-    expect(plans).toHaveLength(1);
-    const { plan } = plans[0]!;
-    const partitions = (await categoryPartitions(db)).length;
-    // Every partition is in the plan; only the two that hold the ids ran, by index, once per id.
-    expect(scans(plan)).toHaveLength(partitions);
-    const ran = scans(plan).filter((n) => n['Actual Loops']! > 0);
-    expect(ran.map((n) => [n['Node Type'], n['Relation Name'], n['Actual Loops']]).sort()).toEqual(
-      [['Index Scan', a!.partition, 3], ['Index Scan', b!.partition, 3]].sort(),
-    );
+    // product_keys names the categories; the second statement's plan holds those two partitions
+    // and no other (read by index: the first test of this file checks every plan for a Seq Scan).
+    expect(plans.map((p) => nodes(p.plan).find((n) => n['Relation Name'])?.['Relation Name'])).toEqual(['product_keys', expect.any(String)]);
+    const read = new Set(scans(plans[1]!.plan).map((n) => n['Relation Name']));
+    expect([...read].sort()).toEqual([a!.partition, b!.partition].sort());
   });
 });
 

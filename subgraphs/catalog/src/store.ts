@@ -56,20 +56,24 @@ export async function countProducts(q: Queryable, categoryId: string | null): Pr
 const ALL_CATEGORIES = '00000000-0000-0000-0000-000000000000';
 
 /**
- * products is partitioned by category (migrations/004): product_keys names each product's
- * category, and the lateral subquery reads one product from one partition per key (the executor
- * prunes the others at run time), so a lookup never touches a partition, local or on another
- * server, that holds none of the ids. LIMIT keeps the subquery from being flattened into a join,
- * which the planner would answer by probing every partition.
+ * products is partitioned by category (migrations/004) and has no index that finds an id in every
+ * partition at once: product_keys names the ids' categories, and the second statement names
+ * them as values, so PostgreSQL plans only those partitions. A partition on another server that
+ * holds none of the ids is not in the plan (not even opened: a foreign scan pruned while running
+ * would still start a remote transaction), and the ones there are asked once, for all their ids.
+ * PostgreSQL plans that statement anew for each call: a generic plan over every partition costs
+ * more. A product moved to another category between the two statements is looked up once more.
  */
-export async function productsByIds(q: Queryable, ids: readonly string[]): Promise<ProductRow[]> {
+export async function productsByIds(q: Queryable, ids: readonly string[], again = true): Promise<ProductRow[]> {
+  const keys = (await q.query<{ id: string; category_id: string }>('SELECT id, category_id FROM product_keys WHERE id = ANY($1::uuid[])', [ids])).rows;
+  if (keys.length === 0) return [];
   const { rows } = await q.query<ProductRow>(
-    `SELECT p.* FROM product_keys k CROSS JOIN LATERAL (
-       SELECT ${PRODUCT_COLUMNS} FROM products WHERE category_id = k.category_id AND id = k.id LIMIT 1
-     ) p WHERE k.id = ANY($1::uuid[])`,
-    [ids],
+    `SELECT ${PRODUCT_COLUMNS} FROM products WHERE category_id = ANY($1::uuid[]) AND id = ANY($2::uuid[])`,
+    [[...new Set(keys.map((k) => k.category_id))], keys.map((k) => k.id)],
   );
-  return rows;
+  if (rows.length === keys.length || !again) return rows;
+  const found = new Set(rows.map((r) => r.id));
+  return [...rows, ...(await productsByIds(q, keys.filter((k) => !found.has(k.id)).map((k) => k.id), false))];
 }
 
 export async function categoriesByIds(q: Queryable, ids: readonly string[]): Promise<CategoryRow[]> {

@@ -148,6 +148,11 @@ describe('search facet counts (the cells a browse reads instead of every documen
       }
     };
     await compare(bounds);
+    // The writers' deltas folded into the counts (the timer's statement): still the same.
+    expect((await plain.query('SELECT count(*)::int AS n FROM search_g1.search_facet_deltas')).rows[0].n).toBeGreaterThan(0);
+    await db.tx((q) => store.foldFacetDeltas(q));
+    expect((await plain.query('SELECT count(*)::int AS n FROM search_g1.search_facet_deltas')).rows[0].n).toBe(0);
+    await compare(bounds);
     // Not equal by being empty: this test's two live products (and the first story's) are counted.
     const inCategory = (await db.tx((q) => facets(q, { filter: { categoryIds: [categoryId] } }, bounds, 'counts'))).categories.find((c) => c.id === categoryId);
     expect(inCategory?.count).toBeGreaterThanOrEqual(2);

@@ -8,6 +8,8 @@ export const config = loadConfigOrExit({
   SEARCH_TYPO_SIMILARITY_PCT: env.int(30, 1),
   // Most entries a category or vendor facet returns (largest counts first).
   SEARCH_FACET_LIMIT: env.int(50, 1),
+  // How often the facet counts take in the deltas their writers appended (read-model/003_facet_counts.sql).
+  SEARCH_FACET_FOLD_MS: env.int(1_000, 10),
   // Set: the OpenSearch engine (src/opensearch/) answers searches; unset: the Postgres engine.
   OPENSEARCH_URL: env.optionalUrl(),
   // A search or indexing request to OpenSearch slower than this fails (SERVICE_UNAVAILABLE).

@@ -1,7 +1,8 @@
 import type { Db } from '@cloudlab/kit';
-import { createLogger, encodeCursor } from '@cloudlab/kit';
+import { encodeCursor } from '@cloudlab/kit';
 import { config, priceBounds } from './config';
 import { parseRequest, tsQueryText, type SearchArgs, type SearchRequest } from './request';
+import { recountFacets } from './facets';
 import { countsServe, facetStatement, pageStatement, readFacets, type Facets } from './sql';
 import * as store from './store';
 
@@ -15,20 +16,6 @@ export interface SearchResults {
   edges: { cursor: string; node: { id: string } }[];
 }
 
-
-/**
- * The facet counts' price bounds are set (or changed with SEARCH_PRICE_RANGES) by the first
- * browse that finds them stale, once per process at a time, on the primary; until then the
- * facets are counted over the documents.
- */
-let recounting: Promise<void> | null = null;
-const log = createLogger('search');
-function recountFacets(primary: Db) {
-  recounting ??= primary
-    .tx((q) => store.recountFacets(q, priceBounds))
-    .catch((err: unknown) => log.error({ err }, 'recounting the facet counts failed; facets are read from the documents'))
-    .finally(() => (recounting = null));
-}
 
 /** The Postgres engine: a page and the facets of a checked request (`primary`: where a recount of the facet counts is written). */
 export async function search(db: Db, args: SearchArgs, primary: Db = db): Promise<SearchResults> {

@@ -1,6 +1,7 @@
 import '@cloudlab/kit/telemetry/register';
 import { createLogger, readModelFiles, runSubgraph, subgraphFiles, type SubgraphDefinition } from '@cloudlab/kit';
 import { consumes } from './events';
+import { facetFoldTimer } from './facets';
 import { openSearchEngine } from './opensearch/engine';
 import { indexCaughtUp, indexerTimer } from './opensearch/indexer';
 import { createLoaders, type Loaders } from './loaders';
@@ -27,7 +28,7 @@ export const definition: SubgraphDefinition<Loaders, Resolvers> = {
   // The demo documents precede catalog's events: a rebuild writes them before the replay.
   readModel: { ...readModelFiles(__dirname), baseline },
   readReplica: true,
-  timers: openSearchEngine() ? [indexerTimer(openSearchEngine()!)] : [],
+  timers: [facetFoldTimer, ...(openSearchEngine() ? [indexerTimer(openSearchEngine()!)] : [])],
   // Awaited before the subgraph listens: with OpenSearch, not before its index has caught up once.
   routes: async () => {
     if (openSearchEngine()) await indexCaughtUp(createLogger('search'));

@@ -120,9 +120,12 @@ export function facetStatement(req: SearchRequest, priceBounds: number[], source
   const all = (except?: keyof typeof f) =>
     (Object.keys(f) as (keyof typeof f)[]).filter((k) => k !== except).map((k) => `f_${k}`).join(' AND ');
   const steps = RATING_STEPS.map((s) => Math.trunc(s));
-  // A document counts 1; a cell of the facet counts its n (whole stars: rating >= s for whole s).
+  // A document counts 1; a cell its count plus the deltas not folded into it yet (whole stars:
+  // rating >= s for whole s).
   const rows = cells
-    ? `SELECT category_id, vendor_id, bucket, stars AS rating, in_stock, n, FILTERS FROM search_facet_counts WHERE n > 0`
+    ? `SELECT category_id, vendor_id, bucket, stars AS rating, in_stock, n, FILTERS FROM (
+        SELECT category_id, vendor_id, bucket, stars, in_stock, n FROM search_facet_counts
+        UNION ALL SELECT category_id, vendor_id, bucket, stars, in_stock, n FROM search_facet_deltas) cells`
     : `SELECT category_id, vendor_id, width_bucket(price, ${p.add(priceBounds)}::numeric[]) AS bucket, rating, in_stock, 1 AS n, FILTERS
       FROM search_products WHERE ${VISIBLE} AND ${match.where}`;
   const count = (where: string) => `coalesce(sum(n) FILTER (WHERE ${where}), 0)`;

@@ -112,7 +112,23 @@ export async function recountFacets(q: Queryable, priceBounds: number[]): Promis
   await q.query(`SELECT pg_advisory_xact_lock(hashtext('search_facet_bounds'), hashtext(current_schema()))`);
   await q.query(`UPDATE search_facet_bounds SET price_bounds = $1::numeric[]`, [priceBounds]);
   await q.query(`DELETE FROM search_facet_counts`);
+  await q.query(`DELETE FROM search_facet_deltas`);
   await q.query(`INSERT INTO search_facet_counts SELECT * FROM search_facet_cells($1::numeric[])`, [priceBounds]);
+}
+
+/**
+ * Adds the writers' deltas into the counts and removes them, in one statement (a delta committed
+ * meanwhile stays for the next fold; two folds never take the same delta: DELETE locks it).
+ * Cells in key order, so two folds lock the cells they share in the same order.
+ */
+export async function foldFacetDeltas(q: Queryable): Promise<void> {
+  await q.query(
+    `WITH d AS (DELETE FROM search_facet_deltas RETURNING *)
+     INSERT INTO search_facet_counts AS c (category_id, vendor_id, bucket, stars, in_stock, n)
+     SELECT category_id, vendor_id, bucket, stars, in_stock, sum(n) FROM d
+     GROUP BY 1, 2, 3, 4, 5 HAVING sum(n) <> 0 ORDER BY 1, 2, 3, 4, 5
+     ON CONFLICT (category_id, vendor_id, bucket, stars, in_stock) DO UPDATE SET n = c.n + EXCLUDED.n`,
+  );
 }
 
 /**

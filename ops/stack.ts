@@ -213,6 +213,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     await Promise.all(firsts.map((i) => startSubgraph(i.name)));
     await Promise.all(subgraphInstances.filter((i) => !firsts.includes(i)).map((i) => startSubgraph(i.name)));
     await Promise.all(instances.filter((i) => i.service === 'gateway').map((i) => startGateway(i.name, i.port, instanceEnv)));
+    // Ready instances are routed to only once HAProxy's next health check has seen them.
+    await balancer?.allUp(startTimeout);
   } catch (err) {
     await stop();
     throw err;

@@ -80,7 +80,9 @@ describe.skipIf(!haproxy || !process.env.E2E_REPLICAS)('pnpm start --replicas 2 
         SEED_REVIEWS: '200',
         LOG_LEVEL: 'warn',
         DB_POOL_MAX: '2',
-        KAFKA_BROKERS: '',
+        // Kafka when the suite has it (topics of this run's own), else the embedded log.
+        KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '',
+        KAFKA_NAMESPACE: process.env.KAFKA_BROKERS ? dbPrefix : '',
         RATE_LIMIT_ANON_PER_MIN: '1000000',
         RATE_LIMIT_USER_PER_MIN: '1000000',
         RESPONSE_CACHE_ENABLED: 'false',
@@ -121,7 +123,7 @@ describe.skipIf(!haproxy || !process.env.E2E_REPLICAS)('pnpm start --replicas 2 
     const rolloutMs = Date.now() - rolloutStarted;
     const samples = await load.stop();
     const failed = samples.filter((s) => !s.ok);
-    console.log(`rollout of 22 instances: ${(rolloutMs / 1000).toFixed(1)} s, ${samples.length} requests (${orders.length} orders), ${failed.length} failed`);
+    console.log(`rollout of 22 instances (${process.env.KAFKA_BROKERS ? 'Kafka' : 'embedded log'}${process.env.REDIS_URL ? ', Redis' : ''}): ${(rolloutMs / 1000).toFixed(1)} s, ${samples.length} requests (${orders.length} orders), ${failed.length} failed`);
 
     expect(code, `${rolloutOutput}\n${output.slice(-3000)}`).toBe(0);
     // Every instance is a new process: one line per instance, pid old -> new.

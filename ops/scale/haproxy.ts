@@ -29,6 +29,12 @@ export interface Balancer {
   setState(backend: string, server: string, state: 'ready' | 'drain' | 'maint'): Promise<void>;
   /** Each server's state as HAProxy sees it: status (UP, DOWN, DRAIN, MAINT…), current sessions. */
   servers(): Promise<{ backend: string; server: string; status: string; sessions: number; total: number }[]>;
+  /**
+   * Resolves once HAProxy sees every server UP. An instance that has just become ready is still
+   * DOWN here until its next health check passes (up to the check interval later): a stack that
+   * says it is up before that would answer its first requests with HAProxy's 503.
+   */
+  allUp(timeoutMs: number): Promise<void>;
   command(cmd: string): Promise<string>;
   stop(): Promise<void>;
 }
@@ -131,7 +137,7 @@ export async function startBalancer(opts: BalancerOptions): Promise<Balancer> {
     if (i > 100) throw new Error('haproxy did not open its runtime socket within 10 s');
     await new Promise((r) => setTimeout(r, 100));
   }
-  return {
+  const balancer: Balancer = {
     socket,
     config,
     process: child,
@@ -150,6 +156,15 @@ export async function startBalancer(opts: BalancerOptions): Promise<Balancer> {
         .filter((r) => !['FRONTEND', 'BACKEND'].includes(at(r, 'svname')))
         .map((r) => ({ backend: at(r, 'pxname'), server: at(r, 'svname'), status: at(r, 'status'), sessions: Number(at(r, 'scur')), total: Number(at(r, 'stot')) }));
     },
+    async allUp(timeoutMs) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const down = (await balancer.servers()).filter((s) => s.status !== 'UP');
+        if (!down.length) return;
+        if (Date.now() > deadline) throw new Error(`haproxy: not UP after ${timeoutMs} ms: ${down.map((s) => `${s.backend}/${s.server} ${s.status}`).join(', ')}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));
@@ -160,4 +175,5 @@ export async function startBalancer(opts: BalancerOptions): Promise<Balancer> {
       clearTimeout(timer);
     },
   };
+  return balancer;
 }

@@ -210,9 +210,13 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     const subgraphInstances = instances.filter((i) => isSubgraph(i.service));
     // The first instance of each subgraph creates, migrates and seeds its database; then the others.
     const firsts = subgraphInstances.filter((i) => !balanced || i.name.endsWith('-1'));
+    // The gateways start beside them: they read the supergraph from its file, not from the
+    // subgraphs, so their ~2 s of loading overlaps the subgraphs' instead of following it.
+    const gateways = Promise.all(instances.filter((i) => i.service === 'gateway').map((i) => startGateway(i.name, i.port, instanceEnv)));
+    gateways.catch(() => {}); // awaited below; a failure surfaces there
     await Promise.all(firsts.map((i) => startSubgraph(i.name)));
     await Promise.all(subgraphInstances.filter((i) => !firsts.includes(i)).map((i) => startSubgraph(i.name)));
-    await Promise.all(instances.filter((i) => i.service === 'gateway').map((i) => startGateway(i.name, i.port, instanceEnv)));
+    await gateways;
     // Ready instances are routed to only once HAProxy's next health check has seen them.
     await balancer?.allUp(startTimeout);
   } catch (err) {

@@ -93,6 +93,9 @@ describe('pnpm start', () => {
     const pidOf = (name: string) => Number(new RegExp(`^ {2}${name} +\\S+ +pid (\\d+)`, 'm').exec(output)?.[1]);
     const pids = Object.fromEntries(['gateway', ...SUBGRAPHS.map((s) => s.name)].map((name) => [name, pidOf(name)]));
     for (const pid of Object.values(pids)) expect(alive(pid)).toBe(true);
+    // Up means serving; the demo data (an empty database) loads behind and start says when it is in.
+    await waitFor('the start is told', 30_000, () => (output.includes('Ctrl-C stops everything') ? true : undefined));
+    if (output.includes('Demo data loading')) await waitFor('the demo data is loaded', 60_000, () => (output.includes('Demo data loaded') ? true : undefined));
     expect(await storefrontOk(gatewayUrl)).toBe(true);
 
     process.kill(pids.catalog!, 'SIGKILL');

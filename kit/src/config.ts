@@ -82,6 +82,8 @@ export const subgraphEnv = {
   REPLICA_TIMEOUT_MS: env.int(2000, 100),
   INTERNAL_SECRET: env.secret(),
   SEED_ON_EMPTY: env.bool(true),
+  // Serve at once and load the demo data behind (pnpm start sets it): see runSubgraph.
+  SEED_IN_BACKGROUND: env.bool(false),
   // Comma-separated brokers; unset → the embedded event log in Postgres.
   KAFKA_BROKERS: z.string().default(''),
   // Prefix for topic and group names on a shared broker (tests use one per run).

@@ -6,7 +6,9 @@ import { ROOT } from '../stack';
 
 /**
  * `pnpm bench startup`: how long `pnpm start` takes from nothing to serving — a cold start on
- * embedded defaults (new data folder: initdb, migrations, demo data), then a warm restart.
+ * embedded defaults (new data folder: initdb, migrations, demo data), then a warm restart. Up is
+ * "Cloud Lab is up" (every service answers); on a cold start the demo data is still loading then
+ * (SEED_IN_BACKGROUND), so the time until "Demo data loaded" is reported beside it.
  */
 async function main() {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'cloudlab-startup-'));
@@ -14,14 +16,15 @@ async function main() {
   try {
     const cold = await timeStart(dataDir);
     const warm = await timeStart(dataDir);
-    console.log(`pnpm start on embedded defaults: cold ${cold.toFixed(1)} s, warm ${warm.toFixed(1)} s`);
-    console.log(JSON.stringify({ bench: 'startup', cold_s: Number(cold.toFixed(2)), warm_s: Number(warm.toFixed(2)) }));
+    const s = (t: number) => Number(t.toFixed(2));
+    console.log(`pnpm start on embedded defaults: cold ${cold.up.toFixed(1)} s (demo data loaded at ${cold.loaded.toFixed(1)} s), warm ${warm.up.toFixed(1)} s`);
+    console.log(JSON.stringify({ bench: 'startup', cold_s: s(cold.up), cold_demo_data_s: s(cold.loaded), warm_s: s(warm.up), warm_demo_data_s: s(warm.loaded) }));
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
-function timeStart(dataDir: string): Promise<number> {
+function timeStart(dataDir: string): Promise<{ up: number; loaded: number }> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     // The gateway on base, the subgraphs on base+1…, then the web app and PostgreSQL past them (their
@@ -33,13 +36,18 @@ function timeStart(dataDir: string): Promise<number> {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let output = '';
-    let up = false;
+    let up: number | undefined;
+    let done = false;
     child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
-      if (!up && output.includes('Cloud Lab is up')) {
-        up = true;
-        const seconds = (performance.now() - started) / 1000;
-        child.once('exit', () => resolve(seconds));
+      const now = (performance.now() - started) / 1000;
+      if (up === undefined && output.includes('Cloud Lab is up')) up = now;
+      // The last line of a start is "Ctrl-C stops everything", then (cold) the demo data's two lines.
+      const finished = output.includes('Demo data loaded') || (output.includes('Ctrl-C stops everything') && !output.includes('Demo data loading'));
+      if (up !== undefined && !done && finished) {
+        done = true;
+        const result = { up, loaded: output.includes('Demo data loaded') ? now : up };
+        child.once('exit', () => resolve(result));
         child.kill('SIGTERM');
       }
     });

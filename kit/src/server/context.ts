@@ -21,6 +21,9 @@ export interface SubgraphContext<L = unknown> {
   live?: LiveEvents;
 }
 
+/** How an engine asks for a request's context (run.ts builds it with buildContext). */
+export type ContextFn = (req: { headers: Record<string, string | string[] | undefined> }) => Promise<SubgraphContext<any>>;
+
 export async function buildContext<L>(
   headers: Record<string, string | string[] | undefined>,
   deps: { db: Db; log: Logger; secret: string; loaders: (db: Db) => L; reads?: ReadRouter },

@@ -21,8 +21,14 @@ export async function startEvents(
     topics?: TopicPolicy;
     tuning?: ConsumerTuning;
     outboxBatchSize?: number;
+    /**
+     * The relay, the consumer and the timers start once this settles (the bus at once: graphql-ws
+     * subscriptions need it). A subgraph loading its demo data in the background (SEED_IN_BACKGROUND)
+     * passes the seed: events then wait in the log instead of meeting tables the seed still fills.
+     */
+    after?: Promise<unknown>;
   },
-): Promise<{ bus: EventBus; stop: () => Promise<void> }> {
+): Promise<{ bus: EventBus; flowing: Promise<void>; stop: () => Promise<void> }> {
   const { log } = deps;
   const db = deps.db.withSource('events');
   const bus = await createEventBus({
@@ -35,32 +41,45 @@ export async function startEvents(
     tuning: deps.tuning,
     log,
   });
-  const relay = startOutboxRelay({ db, bus, domain: def.name, log, batchSize: deps.outboxBatchSize });
+  let stopped = false;
+  let relay: { stop: () => Promise<void> } | undefined;
   let consumer: Subscription | undefined;
   let untrackLag = () => undefined as void;
-  if (def.consumes) {
-    const { topics, handle, prepare, finish } = def.readModel ? measuredProjection(def.name, def.consumes) : def.consumes;
-    consumer = await consumeEvents({ db, bus, consumer: def.name, topics, handle, prepare, finish, log });
-    untrackLag = trackConsumerLag(def.name, () => bus.lag(def.name, topics));
-  }
-  const timers = (def.timers ?? []).map((timer) => {
-    let running = false;
-    return setInterval(() => {
-      if (running) return;
-      running = true;
-      timer
-        .run({ db, log, bus })
-        .catch((err) => log.error({ err, timer: timer.name }, 'timer failed'))
-        .finally(() => (running = false));
-    }, timer.everyMs);
-  });
+  let timers: NodeJS.Timeout[] = [];
+  const start = async () => {
+    relay = startOutboxRelay({ db, bus, domain: def.name, log, batchSize: deps.outboxBatchSize });
+    if (def.consumes) {
+      const { topics, handle, prepare, finish } = def.readModel ? measuredProjection(def.name, def.consumes) : def.consumes;
+      consumer = await consumeEvents({ db, bus, consumer: def.name, topics, handle, prepare, finish, log });
+      untrackLag = trackConsumerLag(def.name, () => bus.lag(def.name, topics));
+    }
+    timers = (def.timers ?? []).map((timer) => {
+      let running = false;
+      return setInterval(() => {
+        if (running) return;
+        running = true;
+        timer
+          .run({ db, log, bus })
+          .catch((err) => log.error({ err, timer: timer.name }, 'timer failed'))
+          .finally(() => (running = false));
+      }, timer.everyMs);
+    });
+  };
+  // Without a gate the flow is running when this returns; with one, it starts when the gate opens
+  // (a failed gate starts nothing: the process exits on it, run.ts).
+  const started = deps.after ? deps.after.then(() => (stopped ? undefined : start()), () => undefined) : start();
+  if (!deps.after) await started;
   return {
     bus,
+    /** Settles once the relay, the consumer and the timers run (at once without `after`). */
+    flowing: started,
     stop: async () => {
+      stopped = true;
+      await started.catch(() => undefined);
       for (const t of timers) clearInterval(t);
       untrackLag();
       await consumer?.close();
-      await relay.stop();
+      await relay?.stop();
       await bus.close();
     },
   };

@@ -21,7 +21,18 @@ export interface GatewayProcess {
  * It vouches for users with the stack's INTERNAL_SECRET and reads the stack's event bus.
  */
 export async function startGatewayProcess(env: Record<string, string | undefined> = {}): Promise<GatewayProcess> {
-  const port = await freePort();
+  // A port free when picked can be taken before the gateway binds it (it is in the ephemeral
+  // range, where every outgoing connection of the machine gets its port): try another one.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(await freePort(), env);
+    } catch (err) {
+      if (attempt >= 3 || !/EADDRINUSE/.test((err as Error).message)) throw err;
+    }
+  }
+}
+
+async function startOnce(port: number, env: Record<string, string | undefined>): Promise<GatewayProcess> {
   const subgraphs = Object.fromEntries(Object.entries(inject('subgraphUrls')).map(([name, url]) => [`SUBGRAPH_${name.toUpperCase()}_URL`, url]));
   const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'gateway', 'bin', 'gateway.js'), '--port', String(port)], {
     env: {
@@ -55,7 +66,10 @@ export async function startGatewayProcess(env: Record<string, string | undefined
     clearTimeout(timer);
   };
   for (let i = 0; i < 600; i++) {
-    if (child.exitCode !== null) throw new Error(`gateway exited with ${child.exitCode}:\n${output.slice(-20).join('\n')}`);
+    if (child.exitCode !== null) {
+      await new Promise((r) => setTimeout(r, 200)); // its last lines (the reason) may still be in the pipe
+      throw new Error(`gateway exited with ${child.exitCode}:\n${output.slice(-20).join('\n')}`);
+    }
     if (await fetch(new URL('/healthz', url)).then((r) => r.ok, () => false)) return { url, pid: child.pid!, output, exited, stop };
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import net from 'node:net';
 import path from 'node:path';
 import { SUBGRAPHS, defaultSubgraphUrl } from '@cloudlab/kit/topology';
 import { DEFAULT_RESTART, supervise, type RestartPolicy, type Supervised } from './supervise';
@@ -77,7 +79,10 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   const entries = [GATEWAY_ENTRY, ...SUBGRAPHS.map(({ name }) => subgraphEntry(name))];
   const compiled = SERVICE_LOADER === 'bundle' ? compileServices(entries) : Promise.resolve(new Map<string, string>());
   compiled.catch(() => {}); // awaited below; a failure surfaces there
-  const embedded = opts.databaseUrl ? undefined : await startPostgresProcess(path.join(opts.dataDir, 'postgres'), opts.embeddedPgPort, output);
+  // The services start while the embedded PostgreSQL initialises: a starting service waits for it
+  // to take connections (DB_CONNECT_TIMEOUT_MS), so their ~1 s each of loading overlaps initdb.
+  const embedded = opts.databaseUrl ? undefined : spawnPostgresProcess(path.join(opts.dataDir, 'postgres'), opts.embeddedPgPort, output);
+  embedded?.ready.catch(() => {}); // awaited below; a failure surfaces there
   const bundles = await compiled.catch(async (err) => {
     await embedded?.stop();
     throw err;
@@ -99,10 +104,27 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   const services = new Map<string, Supervised>();
   const policy = opts.restart ?? DEFAULT_RESTART;
   let stopping = false;
+  // A subgraph that loads its demo data in the background (SEED_IN_BACKGROUND) asks over its IPC
+  // channel before it begins (kit/src/server/run.ts); it is told to once the whole stack is up,
+  // so ten seeds do not slow every other service's start.
+  let seedsReleased = false;
+  const seedsWanted = new Set<ChildProcess>();
+  const tellSeed = (child: ChildProcess) => child.connected && child.send({ cloudlab: 'seed' }, () => {});
+  const onSeedWanted = (child: ChildProcess) =>
+    child.on('message', (message: { cloudlab?: string } | null) => {
+      if (message?.cloudlab !== 'seed-wanted') return;
+      if (seedsReleased) tellSeed(child);
+      else seedsWanted.add(child);
+    });
   /** Starts `name` under supervision; `processes` always holds its current process. */
-  const run = (name: string, entry: string, env: NodeJS.ProcessEnv) => {
+  const run = (name: string, entry: string, env: NodeJS.ProcessEnv, subgraph = false) => {
     const script = bundles.get(entry) ?? entry;
-    const service = supervise(name, () => launch(name, script, env, output), policy, {
+    const start = () => {
+      const child = launch(name, script, env, output, [], undefined, subgraph);
+      if (subgraph) onSeedWanted(child);
+      return child;
+    };
+    const service = supervise(name, start, policy, {
       log: (line) => output('supervisor', line),
       onRestart: (child) => processes.set(name, child),
       restartAllowed: () => !stopping,
@@ -146,7 +168,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       DATABASE_URL: databaseUrl,
       DB_PREFIX: opts.dbPrefix,
       OTEL_SERVICE_NAME: instance.service,
-    });
+    }, true);
     await waitUntilUp(`http://127.0.0.1:${instance.port}/healthz`, service, name, startTimeout);
   };
 
@@ -214,11 +236,14 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     // subgraphs, so their ~2 s of loading overlaps the subgraphs' instead of following it.
     const gateways = Promise.all(instances.filter((i) => i.service === 'gateway').map((i) => startGateway(i.name, i.port, instanceEnv)));
     gateways.catch(() => {}); // awaited below; a failure surfaces there
-    await Promise.all(firsts.map((i) => startSubgraph(i.name)));
+    await Promise.all([embedded?.ready, ...firsts.map((i) => startSubgraph(i.name))]);
     await Promise.all(subgraphInstances.filter((i) => !firsts.includes(i)).map((i) => startSubgraph(i.name)));
     await gateways;
     // Ready instances are routed to only once HAProxy's next health check has seen them.
     await balancer?.allUp(startTimeout);
+    seedsReleased = true;
+    for (const child of seedsWanted) tellSeed(child);
+    seedsWanted.clear();
   } catch (err) {
     await stop();
     throw err;
@@ -265,24 +290,38 @@ export async function startLoneProcess(
   return service;
 }
 
-/** The embedded PostgreSQL, in a process of its own (see ops/postgres-process.ts for why). */
+/** The embedded PostgreSQL, in a process of its own (see ops/postgres-process.ts for why), once it takes connections. */
 export async function startPostgresProcess(dir: string, port: number, output: (name: string, line: string) => void) {
+  const pg = spawnPostgresProcess(dir, port, output);
+  await pg.ready;
+  return pg;
+}
+
+/**
+ * Starts the embedded PostgreSQL process; its `url` is known at once (ops/embedded-postgres.ts
+ * makes it from the port), `ready` resolves once it takes connections.
+ */
+export function spawnPostgresProcess(dir: string, port: number, output: (name: string, line: string) => void) {
+  const url = `postgres://postgres:cloudlab@127.0.0.1:${port}/postgres`;
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'ops', 'postgres-process.ts'), dir, String(port)], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => chunk.split('\n').filter(Boolean).forEach((l) => output('postgres', l)));
-  const url = await new Promise<string>((resolve, reject) => {
+  const ready = new Promise<void>((resolve, reject) => {
     let buffered = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       buffered += chunk;
-      const ready = /^ready (\S+)$/m.exec(buffered);
-      if (ready) resolve(ready[1]!);
+      const line = /^ready (\S+)$/m.exec(buffered);
+      if (!line) return;
+      if (line[1] === url) resolve();
+      else reject(new Error(`embedded PostgreSQL answers at ${line[1]}, not at ${url} as the services were told`));
     });
     child.once('exit', (code) => reject(new Error(`embedded PostgreSQL exited with code ${code} while starting`)));
   });
   return {
     url,
+    ready,
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -304,8 +343,9 @@ const SERVICE_LOADER = process.env.SERVICE_LOADER === 'tsx' ? 'tsx' : 'bundle';
 /**
  * Starts one service process: a compiled bundle (.js) on plain Node, else TypeScript through tsx.
  * `cpus` (e.g. "0"): the process and every thread it starts run on those CPUs only (taskset).
+ * `ipc`: with an IPC channel to this process (a subgraph asks over it when to load its demo data).
  */
-function launch(name: string, entry: string, env: NodeJS.ProcessEnv, output: (name: string, line: string) => void, args: string[] = [], cpus?: string) {
+function launch(name: string, entry: string, env: NodeJS.ProcessEnv, output: (name: string, line: string) => void, args: string[] = [], cpus?: string, ipc = false) {
   // CLOUDLAB_CPU_PROFILE_DIR=dir: every process writes V8 CPU profiles (one per thread) to dir/<name>/ when it exits
   // (`pnpm bench gateway --profile`); open it in Chrome DevTools or speedscope.
   const profileDir = env.CLOUDLAB_CPU_PROFILE_DIR;
@@ -314,8 +354,8 @@ function launch(name: string, entry: string, env: NodeJS.ProcessEnv, output: (na
   const node = [process.execPath, ...profile, ...loader, entry, ...args];
   // taskset execs node in place: the child's pid is node's.
   const [command, ...rest] = cpus ? ['taskset', '-c', cpus, ...node] : node;
-  const child = spawn(command!, rest, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  for (const stream of [child.stdout, child.stderr]) {
+  const child = spawn(command!, rest, { cwd: ROOT, env, stdio: ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'] });
+  for (const stream of [child.stdout!, child.stderr!]) {
     let buffered = '';
     stream.setEncoding('utf8');
     stream.on('data', (chunk: string) => {
@@ -341,12 +381,38 @@ async function waitUntilUp(url: string, service: Supervised, name: string, timeo
     if (exit !== null && service.restarts >= attempts - 1) {
       throw new Error(`${name} exited ${attempts > 1 ? `${attempts} times ` : ''}while starting (last: ${exit})`);
     }
-    try {
-      if (up((await fetch(url, { signal: AbortSignal.timeout(1000) })).status)) return;
-    } catch {
-      /* not listening yet */
-    }
+    const answer = await probe(url, 1000);
+    if (answer && up(answer.status)) return;
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`${name} did not come up at ${url} within ${timeoutMs} ms`);
+}
+
+/**
+ * GET `url` (plain http) → its status and body, or undefined when nothing answers within
+ * `timeoutMs`. A port that refuses is found with a bare TCP connect first: a start polls a dozen
+ * services ten times a second, and an HTTP client per refused attempt cost `pnpm start` ~2 s of CPU.
+ */
+export async function probe(url: string, timeoutMs: number): Promise<{ status: number; body: string } | undefined> {
+  const { hostname, port } = new URL(url);
+  const host = hostname.replace(/^\[|\]$/g, '');
+  const listening = await new Promise<boolean>((resolve) => {
+    const socket = net.connect(Number(port) || 80, host);
+    socket.setTimeout(timeoutMs, () => socket.destroy());
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+    socket.once('close', () => resolve(false));
+  });
+  if (!listening) return undefined;
+  return new Promise((resolve) => {
+    const req = http.get(url, { agent: false, timeout: timeoutMs }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('error', () => resolve(undefined));
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(undefined));
+  });
 }

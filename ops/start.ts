@@ -3,7 +3,7 @@ import path from 'node:path';
 import { ConfigError } from '@cloudlab/kit/config';
 import { SUBGRAPHS } from '@cloudlab/kit/topology';
 import { startConfig } from './config';
-import { ROOT, startStack } from './stack';
+import { ROOT, probe, startStack } from './stack';
 import { ensureWebBuild, startWeb } from './web';
 import { metricsUrl } from '@cloudlab/kit/metrics-server';
 import { serveControl } from './scale/control';
@@ -99,11 +99,12 @@ async function main() {
 async function demoDataLoading(subgraphUrls: Record<string, string>): Promise<string[]> {
   const states = await Promise.all(
     Object.entries(subgraphUrls).map(async ([name, url]) => {
+      // Restarting or away (no answer): the supervisor reports that.
+      const answer = await probe(new URL('/readyz', url).toString(), 2_000);
       try {
-        const res = await fetch(new URL('/readyz', url), { signal: AbortSignal.timeout(2_000) });
-        return ((await res.json()) as { demoData?: string }).demoData === 'loading' ? name : undefined;
+        return answer && (JSON.parse(answer.body) as { demoData?: string }).demoData === 'loading' ? name : undefined;
       } catch {
-        return undefined; // restarting or away: the supervisor reports that
+        return undefined;
       }
     }),
   );

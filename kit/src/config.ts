@@ -75,6 +75,8 @@ export const subgraphEnv = {
   DATABASE_URL: env.url(),
   DB_PREFIX: env.dbPrefix(),
   DB_POOL_MAX: env.int(5, 1),
+  // How long a starting subgraph waits for its PostgreSQL server to accept connections.
+  DB_CONNECT_TIMEOUT_MS: env.int(30_000, 0),
   // A streaming replica of DATABASE_URL's server for read-heavy paths (kit/src/db/read-replica.ts).
   DATABASE_READ_URL: env.optionalUrl(),
   REPLICA_MAX_LAG_MS: env.int(1000, 0),

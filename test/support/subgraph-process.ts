@@ -16,11 +16,12 @@ export interface SubgraphProcess {
 /**
  * One subgraph as its own process (outside the shared e2e stack), on `port`, with `env` over the
  * test's environment; resolves once its /readyz answers 200, fails with its last lines if it exits.
+ * `ipc`: with an IPC channel, as ops/stack.ts starts subgraphs (`child.send`, `child.on('message')`).
  */
-export async function startSubgraphProcess(name: string, port: number, env: NodeJS.ProcessEnv): Promise<SubgraphProcess> {
+export async function startSubgraphProcess(name: string, port: number, env: NodeJS.ProcessEnv, opts: { ipc?: boolean } = {}): Promise<SubgraphProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, `subgraphs/${name}/src/server.ts`)], {
     cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: opts.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, APOLLO_TELEMETRY_DISABLED: '1', OTEL_SDK_DISABLED: 'true', LOG_FORMAT: 'json', PORT: String(port), ...env },
   });
   const output: string[] = [];

@@ -1,7 +1,8 @@
+import net from 'node:net';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../logger';
-import { Db, PREPARED_MAX, preparedName } from './pool';
+import { Db, PREPARED_MAX, connectWhenUp, preparedName } from './pool';
 
 describe('prepared statement names', () => {
   it('are the same for the same SQL, different for different SQL, and stop at PREPARED_MAX texts', () => {
@@ -54,5 +55,57 @@ describe.skipIf(!process.env.DATABASE_URL)('a Db whose connections the server ki
     } finally {
       await db.close();
     }
+  });
+});
+
+/** A port nothing listens on (for now). */
+const closedPort = () =>
+  new Promise<number>((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+
+describe('connectWhenUp: a service starting before its PostgreSQL server', () => {
+  it('gives up after its timeout when nothing ever listens', async () => {
+    const started = Date.now();
+    await expect(connectWhenUp(`postgres://postgres@127.0.0.1:${await closedPort()}/postgres`, 400)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+  });
+
+  describe.skipIf(!process.env.DATABASE_URL)('with a server', () => {
+    const serverUrl = new URL(process.env.DATABASE_URL!);
+
+    it('connects once the server starts listening (here: 500 ms later, through a forwarder)', async () => {
+      const port = await closedPort();
+      const forwarder = net.createServer((socket) => {
+        const upstream = net.connect(Number(serverUrl.port || 5432), serverUrl.hostname);
+        socket.pipe(upstream).pipe(socket);
+        socket.on('error', () => upstream.destroy());
+        upstream.on('error', () => socket.destroy());
+      });
+      const listening = new Promise((r) => setTimeout(() => forwarder.listen(port, '127.0.0.1', () => r(undefined)), 500));
+      const url = new URL(serverUrl);
+      url.port = String(port);
+      const started = Date.now();
+      const client = await connectWhenUp(url.toString(), 10_000);
+      try {
+        expect(Date.now() - started).toBeGreaterThanOrEqual(400);
+        expect((await client.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+      } finally {
+        await client.end();
+        await listening;
+        await new Promise((r) => forwarder.close(r));
+      }
+    });
+
+    it('fails at once on any other error (here a database that does not exist)', async () => {
+      const url = new URL(serverUrl);
+      url.pathname = '/no_such_database_here';
+      const started = Date.now();
+      await expect(connectWhenUp(url.toString(), 10_000)).rejects.toMatchObject({ code: '3D000' });
+      expect(Date.now() - started).toBeLessThan(2_000);
+    });
   });
 });

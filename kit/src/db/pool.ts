@@ -130,10 +130,9 @@ export function databaseUrl(serverUrl: string, name: string): string {
 }
 
 /** Creates database `name` on the server if it does not exist yet (safe to race). */
-export async function ensureDatabase(serverUrl: string, name: string): Promise<void> {
+export async function ensureDatabase(serverUrl: string, name: string, connectTimeoutMs = DEFAULT_CONNECT_TIMEOUT_MS): Promise<void> {
   if (!/^[a-z][a-z0-9_]*$/.test(name)) throw new Error(`unsafe database name ${name}`);
-  const client = adminClient(serverUrl);
-  await client.connect();
+  const client = await connectWhenUp(serverUrl, connectTimeoutMs);
   try {
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
     if (found.rowCount) return;
@@ -161,6 +160,33 @@ export async function dropDatabases(serverUrl: string, prefix: string): Promise<
 }
 
 /** A one-off connection: a drop rejects the statement in flight; the listener keeps it from also exiting the process. */
+/** How long a process waits at start for its PostgreSQL server to accept connections (DB_CONNECT_TIMEOUT_MS). */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
+
+/**
+ * An admin connection, once the server takes one: a server that is not listening yet or still
+ * starting up (`pnpm start` starts the services while the embedded PostgreSQL initialises; a
+ * container may start before its database) is tried again every 100–500 ms until `timeoutMs`.
+ * Any other error (a wrong password, a missing role) fails at once.
+ */
+export async function connectWhenUp(serverUrl: string, timeoutMs: number): Promise<pg.Client> {
+  const deadline = Date.now() + timeoutMs;
+  for (let wait = 100; ; wait = Math.min(wait * 2, 500)) {
+    const client = adminClient(serverUrl);
+    try {
+      await client.connect();
+      return client;
+    } catch (err) {
+      await client.end().catch(() => undefined);
+      const code = (err as { code?: string }).code;
+      // Not listening yet, or 57P03 cannot_connect_now ("the database system is starting up").
+      const notUpYet = code === 'ECONNREFUSED' || code === 'ENOENT' || code === '57P03';
+      if (!notUpYet || Date.now() + wait > deadline) throw err;
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
+}
+
 function adminClient(serverUrl: string): pg.Client {
   const client = new pg.Client({ connectionString: serverUrl });
   client.on('error', () => undefined);

@@ -12,10 +12,10 @@ import type { SubgraphDefinition } from './definition';
  */
 export async function openDatabase(
   def: SubgraphDefinition<any>,
-  opts: { serverUrl: string; prefix: string; poolMax: number; log: Logger },
+  opts: { serverUrl: string; prefix: string; poolMax: number; log: Logger; connectTimeoutMs?: number },
 ): Promise<Db> {
   const name = `${opts.prefix}${def.name}`;
-  await ensureDatabase(opts.serverUrl, name);
+  await ensureDatabase(opts.serverUrl, name, opts.connectTimeoutMs);
   const db = new Db(databaseUrl(opts.serverUrl, name), opts.poolMax, 'graphql', opts.log);
   const applied = await migrate(db, def.migrations);
   if (applied.length) opts.log.info({ database: name, applied }, 'migrations applied');

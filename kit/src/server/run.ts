@@ -26,6 +26,7 @@ export async function runSubgraph<L>(def: SubgraphDefinition<L>) {
     prefix: config.DB_PREFIX,
     poolMax: config.DB_POOL_MAX,
     log,
+    connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS,
   });
   const loadDemoData = async () => {
     const started = Date.now();
@@ -38,11 +39,15 @@ export async function runSubgraph<L>(def: SubgraphDefinition<L>) {
   // its answers are `no-store` so no cache keeps a half-loaded page, and its event flow starts
   // once the seed has committed: events wait in the log, they never meet half-filled tables).
   // In the background it starts once the subgraph listens: coming up is not slowed by its own inserts.
+  // Started by a stack (ops/stack.ts, an IPC channel to it), it waits for the stack's `seed`
+  // message, sent once every service is up: ten seeds at once would slow the others' start by seconds.
   let listening = () => undefined as void;
   let seeding: Promise<void> | undefined;
   if (config.SEED_ON_EMPTY && !(await isSeeded(db))) {
-    if (config.SEED_IN_BACKGROUND) seeding = new Promise<void>((resolve) => (listening = resolve)).then(loadDemoData);
-    else await loadDemoData();
+    if (config.SEED_IN_BACKGROUND) {
+      const listened = new Promise<void>((resolve) => (listening = resolve));
+      seeding = listened.then(() => (process.channel ? stackSaysSeed() : undefined)).then(loadDemoData);
+    } else await loadDemoData();
   }
   seeding?.then(
     () => (seeding = undefined),
@@ -166,4 +171,26 @@ export async function runSubgraph<L>(def: SubgraphDefinition<L>) {
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
   return { app, db, address, bus: events.bus };
+}
+
+/**
+ * Asks the parent stack (ops/stack.ts) whether to seed now (`{ cloudlab: 'seed-wanted' }`) and
+ * resolves on its answer `{ cloudlab: 'seed' }`, which comes once every service is up, or when the
+ * parent goes away. The channel is unref'd: it never keeps the process alive by itself.
+ */
+function stackSaysSeed(): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      process.off('message', onMessage);
+      process.off('disconnect', done);
+      process.channel?.unref();
+      resolve();
+    };
+    const onMessage = (message: unknown) => {
+      if ((message as { cloudlab?: string } | null)?.cloudlab === 'seed') done();
+    };
+    process.on('message', onMessage);
+    process.once('disconnect', done);
+    process.send?.({ cloudlab: 'seed-wanted' }, (err: Error | null) => err && done());
+  });
 }

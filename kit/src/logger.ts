@@ -12,7 +12,8 @@ export function logFormat(env: NodeJS.ProcessEnv = process.env, terminal = Boole
 }
 
 /**
- * Structured logs. The OpenTelemetry pino instrumentation adds trace_id/span_id to every
+ * Structured logs. When tracing is on (kit/src/telemetry: an OTLP endpoint is set, or
+ * OTEL_SDK_DISABLED=false), the OpenTelemetry pino instrumentation adds trace_id/span_id to every
  * line written inside a traced request, so logs and traces join up (in either format).
  */
 export function createLogger(name: string, level = process.env.LOG_LEVEL ?? 'info', out?: NodeJS.WritableStream) {

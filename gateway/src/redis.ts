@@ -20,6 +20,12 @@ export interface RedisConnection {
   noteFailure(err: unknown): void;
   /** A command succeeded: ends an outage that was marked by a failed command (e.g. a timeout). */
   noteSuccess(): void;
+  /**
+   * Settles when the first connection is up, or after `waitMs` (default 2 s) if it is not: the
+   * gateway waits this long before it listens, so its first requests count in the shared limits
+   * instead of per instance while the connection is still being made. Never rejects.
+   */
+  firstConnection(waitMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -49,6 +55,7 @@ export function connectRedis(opts: { url: string; prefix: string; log: Logger; c
   };
   client.on('error', noteFailure); // without a listener an error event would crash the process
   client.on('ready', noteSuccess);
+  const connected = new Promise<void>((resolve) => client.once('ready', () => resolve()));
   // Never awaited: the gateway starts and serves while Redis is still (or not yet) reachable.
   client.connect().catch(noteFailure);
 
@@ -59,6 +66,11 @@ export function connectRedis(opts: { url: string; prefix: string; log: Logger; c
     isUp: () => down === undefined && client.isReady,
     noteFailure,
     noteSuccess,
+    firstConnection: async (waitMs = 2000) => {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([connected, new Promise<void>((resolve) => (timer = setTimeout(resolve, waitMs)))]);
+      clearTimeout(timer);
+    },
     close: async () => {
       if (client.isOpen) client.destroy();
     },

@@ -41,7 +41,7 @@ interface Inputs {
 }
 
 /** True when the bundle for `entry` exists and none of its recorded inputs changed. */
-function upToDate(entry: string): boolean {
+export function upToDate(entry: string): boolean {
   const record = path.join(BUILD_DIR, `${bundleName(entry)}.inputs.json`);
   if (!existsSync(bundlePath(entry)) || !existsSync(record)) return false;
   try {

@@ -2,7 +2,7 @@ import net from 'node:net';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../logger';
-import { Db, PREPARED_MAX, connectWhenUp, preparedName } from './pool';
+import { Db, PREPARED_MAX, connectWhenUp, ensureDatabase, preparedName } from './pool';
 
 describe('prepared statement names', () => {
   it('are the same for the same SQL, different for different SQL, and stop at PREPARED_MAX texts', () => {
@@ -109,5 +109,25 @@ describe('connectWhenUp: a service starting before its PostgreSQL server', () =>
       await expect(connectWhenUp(url.toString(), 10_000)).rejects.toMatchObject({ code: '3D000' });
       expect(Date.now() - started).toBeLessThan(2_000);
     });
+  });
+});
+
+describe.skipIf(!process.env.DATABASE_URL)('ensureDatabase: services starting together', () => {
+  it('creates a database once when eight callers race for it, and none fails', async () => {
+    const serverUrl = process.env.DATABASE_URL!;
+    const name = `pooltest_${Date.now().toString(36)}_${Math.floor(Math.random() * 1e6)}_events`;
+    try {
+      await Promise.all(Array.from({ length: 8 }, () => ensureDatabase(serverUrl, name)));
+      const client = new pg.Client({ connectionString: serverUrl });
+      await client.connect();
+      const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+      await client.end();
+      expect(rowCount).toBe(1);
+    } finally {
+      const client = new pg.Client({ connectionString: serverUrl });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name}`);
+      await client.end();
+    }
   });
 });

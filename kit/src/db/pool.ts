@@ -136,8 +136,13 @@ export async function ensureDatabase(serverUrl: string, name: string, connectTim
   try {
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
     if (found.rowCount) return;
+    // Ten services starting at once create the shared events database together: they take turns
+    // (a session lock, released when this connection ends), so the server logs no failed CREATE.
+    await client.query("SELECT pg_advisory_lock(hashtext('cloudlab:create-database:' || $1))", [name]);
+    const created = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (created.rowCount) return;
     await client.query(`CREATE DATABASE ${name}`).catch((err: { code?: string }) => {
-      // 42P04 duplicate_database, 23505: another process created it between our check and create.
+      // 42P04 duplicate_database, 23505: created meanwhile by a process that does not take the lock.
       if (err.code !== '42P04' && err.code !== '23505') throw err;
     });
   } finally {

@@ -70,6 +70,8 @@ export function gatewayConfig(argv: string[] = process.argv.slice(2), source = p
       // Rate limits (plugins/rate-limit.ts) and the response cache (plugins/response-cache.ts),
       // shared by every instance through REDIS_URL; without it, per instance in memory.
       REDIS_PREFIX: z.string().default('cloudlab:'),
+      // How long a starting gateway waits for its first Redis connection before it listens (0: not at all).
+      REDIS_START_WAIT_MS: env.int(2000, 0),
       RATE_LIMIT_ENABLED: env.bool(true),
       RATE_LIMIT_ANON_PER_MIN: env.int(300, 1),
       RATE_LIMIT_USER_PER_MIN: env.int(1200, 1),

@@ -21,11 +21,11 @@ export interface RedisConnection {
   /** A command succeeded: ends an outage that was marked by a failed command (e.g. a timeout). */
   noteSuccess(): void;
   /**
-   * Settles when the first connection is up, or after `waitMs` (default 2 s) if it is not: the
-   * gateway waits this long before it listens, so its first requests count in the shared limits
+   * Settles when the first connection is up, or after `waitMs` if it is not: the gateway waits
+   * this long (`REDIS_START_WAIT_MS`) before it listens, so its first requests count in the shared limits
    * instead of per instance while the connection is still being made. Never rejects.
    */
-  firstConnection(waitMs?: number): Promise<void>;
+  firstConnection(waitMs: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -66,7 +66,7 @@ export function connectRedis(opts: { url: string; prefix: string; log: Logger; c
     isUp: () => down === undefined && client.isReady,
     noteFailure,
     noteSuccess,
-    firstConnection: async (waitMs = 2000) => {
+    firstConnection: async (waitMs: number) => {
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([connected, new Promise<void>((resolve) => (timer = setTimeout(resolve, waitMs)))]);
       clearTimeout(timer);

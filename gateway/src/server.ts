@@ -194,7 +194,7 @@ export async function startGateway(config: GatewayConfig): Promise<{ server: Ser
       })
     : undefined;
   await invalidation?.ready;
-  await redisConnection?.firstConnection();
+  await redisConnection?.firstConnection(config.REDIS_START_WAIT_MS);
   // graphql-ws on the same server and path: an upgrade of GET /graphql.
   const live = serveSubscriptions({
     server,

@@ -2,9 +2,12 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { databaseUrl } from '@cloudlab/kit';
+import { GenerationDb } from '@cloudlab/kit/read-model';
 import { contract, gql, login } from './support/client';
-import { closeDbs } from './support/db';
+import { closeDbs, subgraphDb } from './support/db';
 
 const ops = contract('search');
 const marketplace = contract('marketplace');
@@ -154,4 +157,33 @@ describe(`product search (${process.env.OPENSEARCH_URL ? 'OpenSearch' : 'Postgre
     expect(result.to).toBe(result.from + 1);
     expect(await snapshot()).toBe(before);
   }, 120_000);
+
+  it('tells cached answers of a change they depend on, not of a stock count that leaves in-stock as it was', async () => {
+    // The read model's change notifications (read-model/004_change_notify.sql), which forget the
+    // Postgres engine's cached answers (kit ChangeCache). Each change is undone in its transaction.
+    const listener = new pg.Client({ connectionString: databaseUrl(inject('databaseUrl'), `${inject('dbPrefix')}search`) });
+    await listener.connect();
+    const heard: string[] = [];
+    listener.on('notification', (n) => heard.push(n.payload ?? ''));
+    await listener.query('LISTEN read_model_search');
+    const db = new GenerationDb(subgraphDb('search'), { readModel: 'search' });
+    // A listed product in stock: five more or fewer leaves it in stock.
+    const { rows } = await db.query('SELECT id FROM search_products WHERE listed AND NOT archived AND available > 5 LIMIT 1');
+    const inOneTx = (...statements: string[]) => db.tx(async (q) => {
+      for (const sql of statements) await q.query(sql, [rows[0].id]);
+    });
+    const quiet = () => new Promise((r) => setTimeout(r, 300));
+    try {
+      await quiet();
+      heard.length = 0;
+      await inOneTx('UPDATE search_products SET available = available + 5 WHERE id = $1', 'UPDATE search_products SET available = available - 5 WHERE id = $1');
+      await quiet();
+      expect(heard).toEqual([]);
+      await inOneTx('UPDATE search_products SET price = price + 1 WHERE id = $1', 'UPDATE search_products SET price = price - 1 WHERE id = $1');
+      await quiet();
+      expect(heard).toEqual(['changed']);
+    } finally {
+      await listener.end();
+    }
+  });
 });

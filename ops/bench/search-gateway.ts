@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Db, databaseUrl, demoId, demoPlan, seedSizes } from '@cloudlab/kit';
+import { Db, databaseUrl, demoId, demoPlan, metricsUrl, seedSizes } from '@cloudlab/kit';
 import { SUBGRAPHS } from '@cloudlab/kit/topology';
 import { benchStack } from './bench-stack';
 import { cpuMs, gatewayClient, postgresPids, processTree } from './measure';
@@ -51,6 +51,13 @@ export async function main(arg: (name: string, fallback: number) => number): Pro
       postgres: postgresPids(),
     });
     const cpu = () => Object.fromEntries(Object.entries(groups()).map(([name, pids]) => [name, pids.reduce((n, pid) => n + cpuMs(pid), 0)]));
+    // The Postgres engine's answer cache, as search's /metrics counts it (hits and misses).
+    const lookups = async () => {
+      const text = await (await fetch(metricsUrl(stack.subgraphUrls.search!))).text();
+      const count = (outcome: string) => Number(text.match(new RegExp(`cloudlab_read_model_cache_lookups_total\\{[^}]*outcome="${outcome}"[^}]*\\} (\\d+)`))?.[1] ?? 0);
+      return { hit: count('hit'), miss: count('miss') };
+    };
+    const cacheBefore = await lookups();
     const before = cpu();
     const out = await measureEngine(`${engine} via the gateway`, run, queryMix(plan, products), { rate, seconds, closedMs: quick ? 3_000 : 8_000 });
     const after = cpu();
@@ -59,6 +66,13 @@ export async function main(arg: (name: string, fallback: number) => number): Pro
       .filter(([, ms]) => ms >= 0.05)
       .sort((a, b) => b[1] - a[1]));
     out.cpu_ms_per_query = perQuery;
+    const cacheAfter = await lookups();
+    const hits = cacheAfter.hit - cacheBefore.hit;
+    const misses = cacheAfter.miss - cacheBefore.miss;
+    if (engine === 'postgres') {
+      out.cache_hit_ratio = Math.round((hits / (hits + misses || 1)) * 1000) / 1000;
+      console.log(`  search's answer cache: ${hits} hits, ${misses} misses (hit ratio ${out.cache_hit_ratio}; SEARCH_CACHE_ENTRIES=0 turns it off)`);
+    }
     console.log(`  CPU ms per query: ${JSON.stringify(perQuery)} (total ${Object.values(perQuery).reduce((a, b) => a + b, 0).toFixed(1)})`);
 
     // The burst: 1,000 of the demo vendor's products get one new price, through the gateway.

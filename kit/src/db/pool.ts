@@ -197,3 +197,10 @@ function adminClient(serverUrl: string): pg.Client {
   client.on('error', () => undefined);
   return client;
 }
+
+/** The connection string `db`'s pool connects with (for a dedicated connection beside it, such as a LISTEN). */
+export function connectionStringOf(db: Db): string {
+  const url = db.pool.options.connectionString;
+  if (!url) throw new Error('this Db pool has no connectionString to open another connection with');
+  return url;
+}

@@ -26,7 +26,7 @@ describe.skipIf(!process.env.DATABASE_URL)('a LISTEN connection the server kills
   it('reconnects, asks its user to catch up, and receives notifications again', async () => {
     const channel = `test_listen_${process.pid}_${Date.now()}`;
     const calls: (string | undefined)[] = [];
-    const listener = listen(serverUrl, channel, (payload) => calls.push(payload), createLogger('test', 'silent'));
+    const listener = listen(serverUrl, channel, (payload) => calls.push(payload), createLogger('test', 'silent'), () => calls.push('lost'));
     try {
       const backend = async () =>
         (await sql(`SELECT pid FROM pg_stat_activity WHERE query = 'LISTEN ${channel}'`))[0]?.pid as number | undefined;
@@ -36,8 +36,9 @@ describe.skipIf(!process.env.DATABASE_URL)('a LISTEN connection the server kills
       await sql(`SELECT pg_terminate_backend(${first})`);
       await until('reconnected', async () => ((await backend()) ?? first) !== first);
       // A second catch-up call: whatever was sent while disconnected is re-checked.
-      await until('the catch-up call after reconnecting', () => calls.length === 2);
-      expect(calls).toEqual([undefined, undefined]);
+      await until('the catch-up call after reconnecting', () => calls.length === 3);
+      // Told of the loss before the catch-up call.
+      expect(calls).toEqual([undefined, 'lost', undefined]);
       await sql(`NOTIFY ${channel}, 'after'`);
       await until('notified', () => calls.includes('after'));
     } finally {

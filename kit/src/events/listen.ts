@@ -11,12 +11,15 @@ export interface Listener {
  * reconnects with backoff when it drops. After every (re)connect `onNotify()` is called with no
  * payload: notifications sent while disconnected are lost, so listeners must re-check.
  * LISTEN only speeds things up; every user also polls, so a dead listener delays but loses nothing.
+ * A user that trusts the notifications alone (a cache they invalidate) hears of every lost or
+ * failed connection through `onLost`, before the reconnect's `onNotify()`.
  */
 export function listen(
   connectionString: string,
   channel: string,
   onNotify: (payload?: string) => void,
   log: Logger,
+  onLost?: () => void,
 ): Listener {
   if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`unsafe LISTEN channel ${channel}`);
   const stop = new AbortController();
@@ -45,6 +48,7 @@ export function listen(
       } catch (err) {
         if (!stop.signal.aborted) log.warn({ err, channel }, 'LISTEN connection failed; retrying');
       }
+      onLost?.();
       client = undefined;
       await current.end().catch(() => undefined);
       if (!stop.signal.aborted) await sleep(backoff.next(), stop.signal);

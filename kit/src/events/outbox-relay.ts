@@ -1,4 +1,4 @@
-import type { Db, Queryable } from '../db/pool';
+import { connectionStringOf, type Db, type Queryable } from '../db/pool';
 import type { Logger } from '../logger';
 import { Backoff, Wakeup, sleep } from './backoff';
 import type { BusMessage, EventBus } from './bus';
@@ -122,8 +122,3 @@ async function relayBatch(q: Queryable, bus: EventBus, batchSize: number): Promi
   return { published: done.length, error };
 }
 
-function connectionStringOf(db: Db): string {
-  const url = db.pool.options.connectionString;
-  if (!url) throw new Error('outbox relay: the Db pool has no connectionString to LISTEN with');
-  return url;
-}

@@ -1,3 +1,4 @@
+import { changeChannel } from './change-cache';
 import type { Db } from '../db/pool';
 import type { EventBus } from '../events/bus';
 import type { EventConsumer } from '../events/domain-events';
@@ -64,6 +65,8 @@ export async function rebuildReadModel(opts: RebuildOptions): Promise<RebuildRes
     await caughtUp(bus, groupId, topics, opts);
     log.info({ schema, ms: Date.now() - started }, 'read model replayed; switching');
     await db.query('UPDATE read_model_generation SET generation = $2, schema_name = $3, switched_at = now() WHERE read_model = $1', [name, next, schema]);
+    // Answers cached from the old generation are old now (change-cache.ts).
+    await db.query('SELECT pg_notify($1, $2)', [changeChannel(name), 'switched']);
     // Events a live batch applied to the old generation just before the switch are in the log:
     // catching up once more brings them into the new one too.
     await caughtUp(bus, groupId, topics, opts);

@@ -122,7 +122,7 @@ export async function runSubgraph<L>(def: SubgraphDefinition<L>) {
       return reply.code(503).send({ status: 'unavailable', reason: production ? 'database unreachable' : (err as Error).message });
     }
   });
-  await def.routes?.(app, { db });
+  await def.routes?.(app, { db, replica: reads !== undefined });
 
   if (def.subscriptions && def.engine !== 'apollo') throw new Error(`${def.name}: subscriptions are served for the apollo engine only`);
   // Each engine's packages are loaded only by the subgraphs on it (~0.2 s of CPU at start apiece).

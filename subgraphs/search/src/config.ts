@@ -10,6 +10,9 @@ export const config = loadConfigOrExit({
   SEARCH_FACET_LIMIT: env.int(50, 1),
   // How often the facet counts take in the deltas their writers appended (read-model/003_facet_counts.sql).
   SEARCH_FACET_FOLD_MS: env.int(1_000, 10),
+  // Postgres engine: most answers kept until the read model changes (kit ChangeCache; 0: none).
+  // Not used when reads go to a replica (DATABASE_READ_URL), which may lag behind a change.
+  SEARCH_CACHE_ENTRIES: env.int(2_000, 0),
   // Set: the OpenSearch engine (src/opensearch/) answers searches; unset: the Postgres engine.
   OPENSEARCH_URL: env.optionalUrl(),
   // A search or indexing request to OpenSearch slower than this fails (SERVICE_UNAVAILABLE).

@@ -1,5 +1,6 @@
 import type { Db } from '@cloudlab/kit';
 import { encodeCursor } from '@cloudlab/kit';
+import { ChangeCache } from '@cloudlab/kit/read-model';
 import { config, priceBounds } from './config';
 import { parseRequest, tsQueryText, type SearchArgs, type SearchRequest } from './request';
 import { recountFacets } from './facets';
@@ -17,9 +18,21 @@ export interface SearchResults {
 }
 
 
+/**
+ * Answers kept until the read model changes (read-model/004_change_notify.sql): the same search
+ * asked again — a popular query, a category page, the next visitor's first page — costs a lookup
+ * instead of a page and facets over every match. Started by server.ts on the primary only.
+ */
+export const searchCache = new ChangeCache<SearchResults>('search', config.SEARCH_CACHE_ENTRIES);
+
 /** The Postgres engine: a page and the facets of a checked request (`primary`: where a recount of the facet counts is written). */
 export async function search(db: Db, args: SearchArgs, primary: Db = db): Promise<SearchResults> {
-  let req: SearchRequest = parseRequest(args, config.SEARCH_MAX_QUERY_LENGTH);
+  const req: SearchRequest = parseRequest(args, config.SEARCH_MAX_QUERY_LENGTH);
+  return searchCache.get(JSON.stringify(req), () => answer(db, req, primary));
+}
+
+async function answer(db: Db, checked: SearchRequest, primary: Db): Promise<SearchResults> {
+  let req = checked;
   return db.tx(async (q) => {
     if (req.terms.length) req = { ...req, corrections: await store.corrections(q, req.terms, config.SEARCH_TYPO_SIMILARITY_PCT) };
     // Stop words only ("the of"): the tsquery is empty and would match nothing; browse instead.

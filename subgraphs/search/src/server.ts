@@ -1,5 +1,5 @@
 import '@cloudlab/kit/telemetry/register';
-import { createLogger, readModelFiles, runSubgraph, subgraphFiles, type SubgraphDefinition } from '@cloudlab/kit';
+import { connectionStringOf, createLogger, readModelFiles, runSubgraph, subgraphFiles, type SubgraphDefinition } from '@cloudlab/kit';
 import { consumes } from './events';
 import { facetFoldTimer } from './facets';
 import { openSearchEngine } from './opensearch/engine';
@@ -7,6 +7,7 @@ import { indexCaughtUp, indexerTimer } from './opensearch/indexer';
 import { createLoaders, type Loaders } from './loaders';
 import type { Resolvers } from './generated/resolvers';
 import { resolvers } from './resolvers';
+import { searchCache } from './search';
 import { baseline, seed } from './seed';
 
 /**
@@ -30,8 +31,14 @@ export const definition: SubgraphDefinition<Loaders, Resolvers> = {
   readReplica: true,
   timers: [facetFoldTimer, ...(openSearchEngine() ? [indexerTimer(openSearchEngine()!)] : [])],
   // Awaited before the subgraph listens: with OpenSearch, not before its index has caught up once.
-  routes: async () => {
+  routes: async (app, { db, replica }) => {
     if (openSearchEngine()) await indexCaughtUp(createLogger('search'));
+    // The Postgres engine's answers are cached until the read model changes, when they are read
+    // from the primary (a replica may lag behind the change notification).
+    else if (!replica) {
+      searchCache.start(connectionStringOf(db), createLogger('search'));
+      app.addHook('onClose', () => searchCache.close());
+    }
   },
 };
 

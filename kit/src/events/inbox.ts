@@ -28,6 +28,8 @@ export interface ConsumeEventsOptions {
   log: Logger;
   /** For a consumer group without committed offsets; see SubscribeOptions. Default true. */
   fromBeginning?: boolean;
+  /** Called after each batch was applied and committed (work that follows its effects may start now). */
+  applied?: () => void;
 }
 
 type Ctx = Pick<ConsumeEventsOptions, 'db' | 'consumer' | 'handle' | 'prepare' | 'finish' | 'log'>;
@@ -45,7 +47,10 @@ export function consumeEvents(options: ConsumeEventsOptions): Promise<Subscripti
     groupId: consumer,
     topics,
     fromBeginning: options.fromBeginning ?? true,
-    handleBatch: (messages) => applyBatch(messages, { db, consumer, handle, prepare, finish, log }),
+    handleBatch: async (messages) => {
+      await applyBatch(messages, { db, consumer, handle, prepare, finish, log });
+      options.applied?.();
+    },
   });
 }
 

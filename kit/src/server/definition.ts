@@ -69,8 +69,12 @@ export interface SubgraphDefinition<L = unknown, R extends ResolverMap = Resolve
    * (DATABASE_READ_URL) a little behind the primary (policy: kit/src/db/read-replica.ts).
    */
   readReplica?: boolean;
-  /** Periodic work (saga timeouts, slow provider answers): called every `everyMs` while running. */
-  timers?: { name: string; everyMs: number; run: (deps: { db: Db; log: Logger; bus: EventBus }) => Promise<unknown> }[];
+  /**
+   * Periodic work (saga timeouts, slow provider answers): called every `everyMs` while running,
+   * one run at a time. `afterEvents`: also as soon as the consumer has committed a batch (work
+   * that follows the events' effects, such as search's OpenSearch indexer), without waiting for the tick.
+   */
+  timers?: { name: string; everyMs: number; afterEvents?: boolean; run: (deps: { db: Db; log: Logger; bus: EventBus }) => Promise<unknown> }[];
   /**
    * Declared by subgraphs with a `Subscription` type: the bus topics its subscription resolvers
    * read through `ctx.live`. The kit then serves graphql-ws on /graphql and holds one broadcast

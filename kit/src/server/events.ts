@@ -1,3 +1,4 @@
+import { oneAtATime } from './one-at-a-time';
 import type { Db } from '../db/pool';
 import { consumeEvents, createEventBus, startOutboxRelay, type ConsumerTuning, type EventBus, type Subscription, type TopicPolicy } from '../events';
 import { trackConsumerLag } from '../events/metrics';
@@ -48,22 +49,19 @@ export async function startEvents(
   let timers: NodeJS.Timeout[] = [];
   const start = async () => {
     relay = startOutboxRelay({ db, bus, domain: def.name, log, batchSize: deps.outboxBatchSize });
+    const runs = (def.timers ?? []).map((timer) => ({
+      timer,
+      run: oneAtATime(() => timer.run({ db, log, bus }).catch((err) => log.error({ err, timer: timer.name }, 'timer failed')).then(() => undefined), () => stopped),
+    }));
+    // Timers with `afterEvents` also run as soon as the consumer has committed a batch.
+    const kicks = runs.filter((r) => r.timer.afterEvents).map((r) => r.run.kick);
     if (def.consumes) {
       const { topics, handle, prepare, finish } = def.readModel ? measuredProjection(def.name, def.consumes) : def.consumes;
-      consumer = await consumeEvents({ db, bus, consumer: def.name, topics, handle, prepare, finish, log });
+      const applied = kicks.length ? () => kicks.forEach((kick) => kick()) : undefined;
+      consumer = await consumeEvents({ db, bus, consumer: def.name, topics, handle, prepare, finish, log, applied });
       untrackLag = trackConsumerLag(def.name, () => bus.lag(def.name, topics));
     }
-    timers = (def.timers ?? []).map((timer) => {
-      let running = false;
-      return setInterval(() => {
-        if (running) return;
-        running = true;
-        timer
-          .run({ db, log, bus })
-          .catch((err) => log.error({ err, timer: timer.name }, 'timer failed'))
-          .finally(() => (running = false));
-      }, timer.everyMs);
-    });
+    timers = runs.map(({ timer, run }) => setInterval(() => run.tick(), timer.everyMs));
   };
   // Without a gate the flow is running when this returns; with one, it starts when the gate opens
   // (a failed gate starts nothing: the process exits on it, run.ts).

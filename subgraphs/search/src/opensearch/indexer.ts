@@ -158,6 +158,8 @@ export function indexerTimer(e: OpenSearchEngine) {
   return {
     name: 'opensearch-indexer',
     everyMs: config.SEARCH_INDEX_INTERVAL_MS,
+    // Right after the consumer commits changes too: a new product is searchable without waiting for the tick.
+    afterEvents: true,
     run: async ({ db, log }: { db: Db; log: Logger }) => {
       shared ??= new Indexer(e, log);
       await shared.tick(db);

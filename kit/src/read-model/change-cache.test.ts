@@ -14,6 +14,15 @@ function fakeListener() {
 }
 const log = createLogger('test', 'silent');
 
+/** A started cache of at most `max` answers whose listener is connected (unless `connected` is false). */
+function cacheWith<V>(max: number, connected = true) {
+  const l = fakeListener();
+  const cache = new ChangeCache<V>('t', max, l.listenFor);
+  cache.start('postgres://x', log);
+  if (connected) l.connect();
+  return { l, cache };
+}
+
 function counting() {
   let n = 0;
   return { compute: async () => ++n, get computed() { return n; } };
@@ -21,9 +30,7 @@ function counting() {
 
 describe('ChangeCache', () => {
   it('computes every call until its listener is connected, then answers a repeat from the cache', async () => {
-    const l = fakeListener();
-    const cache = new ChangeCache<number>('t', 10, l.listenFor);
-    cache.start('postgres://x', log);
+    const { l, cache } = cacheWith<number>(10, false);
     const c = counting();
     expect(await cache.get('a', c.compute)).toBe(1);
     expect(await cache.get('a', c.compute)).toBe(2);
@@ -34,10 +41,7 @@ describe('ChangeCache', () => {
   });
 
   it('forgets every answer on a change notification', async () => {
-    const l = fakeListener();
-    const cache = new ChangeCache<number>('t', 10, l.listenFor);
-    cache.start('postgres://x', log);
-    l.connect();
+    const { l, cache } = cacheWith<number>(10);
     const c = counting();
     await cache.get('a', c.compute);
     l.notify();
@@ -46,10 +50,7 @@ describe('ChangeCache', () => {
   });
 
   it('does not keep an answer computed while a change arrived (it may predate the change)', async () => {
-    const l = fakeListener();
-    const cache = new ChangeCache<string>('t', 10, l.listenFor);
-    cache.start('postgres://x', log);
-    l.connect();
+    const { l, cache } = cacheWith<string>(10);
     const stale = await cache.get('a', async () => {
       l.notify();
       return 'computed before the change committed';
@@ -59,10 +60,7 @@ describe('ChangeCache', () => {
   });
 
   it('serves nothing while its listener is lost, and caches again after the reconnect', async () => {
-    const l = fakeListener();
-    const cache = new ChangeCache<number>('t', 10, l.listenFor);
-    cache.start('postgres://x', log);
-    l.connect();
+    const { l, cache } = cacheWith<number>(10);
     const c = counting();
     await cache.get('a', c.compute);
     l.lose();
@@ -74,17 +72,13 @@ describe('ChangeCache', () => {
   });
 
   it('keeps at most maxEntries answers; 0 is no cache at all', async () => {
-    const l = fakeListener();
-    const cache = new ChangeCache<number>('t', 2, l.listenFor);
-    cache.start('postgres://x', log);
-    l.connect();
+    const { cache } = cacheWith<number>(2);
     const c = counting();
     await cache.get('a', c.compute);
     await cache.get('b', c.compute);
     await cache.get('c', c.compute);
     expect(await cache.get('a', c.compute)).toBe(4);
-    const off = new ChangeCache<number>('t', 0, l.listenFor);
-    off.start('postgres://x', log);
+    const { cache: off } = cacheWith<number>(0, false); // no listener to connect: it never listens
     const d = counting();
     await off.get('a', d.compute);
     await off.get('a', d.compute);
@@ -92,10 +86,7 @@ describe('ChangeCache', () => {
   });
 
   it('lets callers asking for the same answer while it is computed share the one computation', async () => {
-    const l = fakeListener();
-    const cache = new ChangeCache<number>('t', 10, l.listenFor);
-    cache.start('postgres://x', log);
-    l.connect();
+    const { l, cache } = cacheWith<number>(10);
     let n = 0;
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));

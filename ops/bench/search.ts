@@ -104,12 +104,12 @@ async function main() {
     while (!(await lookups()).miss) await search(db, { first: 1 }).then(() => new Promise((r) => setTimeout(r, 20)));
     const before = await lookups();
     for (const e of engines) results[e.name] = await measureEngine(e.name, e.run, mix, { rate, seconds, closedMs: quick ? 3_000 : 8_000 });
-    const counted = await lookups();
-    counted.hit = (counted.hit ?? 0) - (before.hit ?? 0);
-    counted.miss = (counted.miss ?? 0) - (before.miss ?? 0);
-    const hitRatio = Math.round(((counted.hit ?? 0) / ((counted.hit ?? 0) + (counted.miss ?? 0) || 1)) * 1000) / 1000;
+    const after = await lookups();
+    const hits = (after.hit ?? 0) - (before.hit ?? 0);
+    const misses = (after.miss ?? 0) - (before.miss ?? 0);
+    const hitRatio = Math.round((hits / (hits + misses || 1)) * 1000) / 1000;
     (results.postgres as Record<string, unknown>).cache_hit_ratio = hitRatio;
-    console.log(`postgres: ${counted.hit ?? 0} cache hits, ${counted.miss ?? 0} misses (hit ratio ${hitRatio})`);
+    console.log(`postgres: ${hits} cache hits, ${misses} misses (hit ratio ${hitRatio})`);
 
     // A burst of 1,000 price changes, applied as the consumer applies events; then until searchable.
     const burst = 1_000;

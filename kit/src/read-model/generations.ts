@@ -1,3 +1,4 @@
+import type { ChangeCache } from './change-cache';
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -17,6 +18,12 @@ export interface ReadModelDefinition {
    * order (the replay may apply an event before or after it changes the same row).
    */
   baseline?: (q: Queryable) => Promise<void>;
+  /**
+   * Answers kept until the read model changes (change-cache.ts). The kit starts their listeners
+   * when the subgraph runs and reads its primary (not with a read replica: a replica may lag
+   * behind a change notification, so every answer is computed then), and closes them on drain.
+   */
+  caches?: ChangeCache<unknown>[];
 }
 
 /** The one row per database that names the generation every statement reads and writes. */

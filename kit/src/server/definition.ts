@@ -81,9 +81,6 @@ export interface SubgraphDefinition<L = unknown, R extends ResolverMap = Resolve
    * bus subscription per instance for these topics (see server/subscriptions.ts). Apollo engine only.
    */
   subscriptions?: { topics: string[] };
-  /**
-   * Extra HTTP routes (accounts serves its JWKS) and start-up work before the subgraph listens;
-   * `replica`: its `ctx.readDb` may read from a streaming replica.
-   */
-  routes?: (app: FastifyInstance, deps: { db: Db; replica: boolean }) => void | Promise<void>;
+  /** Extra HTTP routes (accounts serves its JWKS). */
+  routes?: (app: FastifyInstance, deps: { db: Db }) => void | Promise<void>;
 }

@@ -1,5 +1,6 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { loadConfigOrExit, subgraphEnv } from '../config';
+import { connectionStringOf } from '../db/pool';
 import { createLogger } from '../logger';
 import { ErrorCode } from '../errors';
 import { defaultMetricsPort, serveMetrics } from '../metrics-server';
@@ -70,6 +71,10 @@ export async function runSubgraph<L>(def: SubgraphDefinition<L>) {
         })
       : undefined;
 
+  // A read model's cached answers (ChangeCache): kept only while reads go to the primary.
+  const caches = reads ? [] : (def.readModel?.caches ?? []);
+  for (const cache of caches) cache.start(connectionStringOf(db), log);
+
   const events = await startEvents(def, {
     db,
     log,
@@ -122,7 +127,7 @@ export async function runSubgraph<L>(def: SubgraphDefinition<L>) {
       return reply.code(503).send({ status: 'unavailable', reason: production ? 'database unreachable' : (err as Error).message });
     }
   });
-  await def.routes?.(app, { db, replica: reads !== undefined });
+  await def.routes?.(app, { db });
 
   if (def.subscriptions && def.engine !== 'apollo') throw new Error(`${def.name}: subscriptions are served for the apollo engine only`);
   // Each engine's packages are loaded only by the subgraphs on it (~0.2 s of CPU at start apiece).
@@ -163,6 +168,7 @@ export async function runSubgraph<L>(def: SubgraphDefinition<L>) {
     await closed;
     await metrics.close();
     await events.stop();
+    await Promise.all(caches.map((cache) => cache.close()));
     await reads?.close();
     await db.close();
     await stopTelemetry();

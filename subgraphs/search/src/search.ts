@@ -21,7 +21,7 @@ export interface SearchResults {
 /**
  * Answers kept until the read model changes (read-model/004_change_notify.sql): the same search
  * asked again — a popular query, a category page, the next visitor's first page — costs a lookup
- * instead of a page and facets over every match. Started by server.ts on the primary only.
+ * instead of a page and facets over every match. Declared in server.ts; the kit starts it (on the primary only).
  */
 export const searchCache = new ChangeCache<SearchResults>('search', config.SEARCH_CACHE_ENTRIES);
 

@@ -1,5 +1,5 @@
 import '@cloudlab/kit/telemetry/register';
-import { connectionStringOf, createLogger, readModelFiles, runSubgraph, subgraphFiles, type SubgraphDefinition } from '@cloudlab/kit';
+import { createLogger, readModelFiles, runSubgraph, subgraphFiles, type SubgraphDefinition } from '@cloudlab/kit';
 import { consumes } from './events';
 import { facetFoldTimer } from './facets';
 import { openSearchEngine } from './opensearch/engine';
@@ -27,18 +27,13 @@ export const definition: SubgraphDefinition<Loaders, Resolvers> = {
   seedTables: [],
   consumes,
   // The demo documents precede catalog's events: a rebuild writes them before the replay.
-  readModel: { ...readModelFiles(__dirname), baseline },
+  // The Postgres engine's answers are cached until the read model changes (src/search.ts).
+  readModel: { ...readModelFiles(__dirname), baseline, caches: openSearchEngine() ? [] : [searchCache] },
   readReplica: true,
   timers: [facetFoldTimer, ...(openSearchEngine() ? [indexerTimer(openSearchEngine()!)] : [])],
   // Awaited before the subgraph listens: with OpenSearch, not before its index has caught up once.
-  routes: async (app, { db, replica }) => {
+  routes: async () => {
     if (openSearchEngine()) await indexCaughtUp(createLogger('search'));
-    // The Postgres engine's answers are cached until the read model changes, when they are read
-    // from the primary (a replica may lag behind the change notification).
-    else if (!replica) {
-      searchCache.start(connectionStringOf(db), createLogger('search'));
-      app.addHook('onClose', () => searchCache.close());
-    }
   },
 };
 
